@@ -1,0 +1,63 @@
+# SPDX-License-Identifier: GPL-2.0
+# daxfile: the daxctl() syscall patch series and its harness.
+# The kernel work happens in build/linux (base + patches/); see README.md.
+
+SHELL := /bin/bash
+H := harness
+
+.PHONY: help run check kunit selftest consistency series tree toolchain base \
+	guest-kernel shell vm clean distclean
+
+help:
+	@echo "make run          boot a guest with emulated pmem and show daxfile at work"
+	@echo "make check        all tests: series consistency, Rust KUnit, selftests in the guest"
+	@echo "make kunit        kunit.py run of the daxfile Rust KUnit suite"
+	@echo "make selftest     tools/testing/selftests/daxfile in a DAX guest"
+	@echo "make consistency  patches/ applies to the base and matches the kernel-layout files"
+	@echo "make series       export build/linux commits to patches/ and the kernel-layout copies"
+	@echo "make tree         (re)assemble build/linux = base + patches/"
+	@echo "make shell        interactive guest shell, ext4 -o dax mounted at /mnt/dax"
+	@echo "make vm EXEC=F    run F (static binary or script) in the guest, return its status"
+
+toolchain:
+	@$(H)/toolchain
+
+base: toolchain
+	@$(H)/base
+
+tree: toolchain
+	@$(H)/tree
+
+series:
+	@$(H)/series
+
+consistency: toolchain
+	@$(H)/consistency
+
+kunit: toolchain
+	@$(H)/kunit
+
+guest-kernel: tree
+	@$(H)/guest-kernel
+
+selftest: toolchain
+	@$(H)/selftest
+
+check: toolchain
+	@$(H)/check
+
+run: toolchain
+	@$(H)/run
+
+shell: guest-kernel
+	@$(H)/guest --shell
+
+vm: guest-kernel
+	@test -n "$(EXEC)" || { echo "usage: make vm EXEC=FILE [ARGS=...]"; exit 2; }
+	@$(H)/guest $(EXEC) $(ARGS)
+
+clean:
+	rm -rf build
+
+distclean: clean
+	@echo "caches in $${DAXFILE_CACHE:-$${XDG_CACHE_HOME:-$$HOME/.cache}/daxfile} are kept; remove by hand"
