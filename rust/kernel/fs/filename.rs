@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Path names copied in from user space.
+//!
+//! C header: [`include/linux/fs.h`](srctree/include/linux/fs.h)
+
+use crate::{
+    bindings,
+    error::{from_err_ptr, Result},
+    uaccess::UserPtr,
+};
+use core::ptr::NonNull;
+
+/// An owned `struct filename`: a path name copied in from user space by `getname()`.
+///
+/// Path walks inside the kernel take a `struct filename` rather than a user pointer, so that the
+/// name is copied, length-checked and seen by audit exactly once. Dropping a [`Filename`] calls
+/// `putname()`.
+///
+/// # Invariants
+///
+/// `self.0` points to a valid `struct filename` returned by `getname()`, and this object owns the
+/// reference that `getname()` returned.
+pub struct Filename(NonNull<bindings::filename>);
+
+impl Filename {
+    /// Copies a NUL-terminated path name from user space, as `getname()` does.
+    ///
+    /// Fails with `EFAULT` if `path` cannot be read, `ENAMETOOLONG` if the name does not fit in
+    /// `PATH_MAX` bytes, `ENOENT` if it is empty and `ENOMEM` if no memory is available.
+    #[inline]
+    pub fn from_user(path: UserPtr) -> Result<Self> {
+        // SAFETY: `getname` takes any user space address; it validates the address while copying
+        // from it.
+        let ptr = from_err_ptr(unsafe { bindings::getname(path.as_const_ptr().cast()) })?;
+        // `getname` returns either a valid pointer or an error pointer, never NULL.
+        let ptr = NonNull::new(ptr).ok_or(crate::error::code::ENOMEM)?;
+        // INVARIANT: `ptr` is a valid `struct filename` whose reference we now own.
+        Ok(Self(ptr))
+    }
+
+    /// Returns a raw pointer to the inner `struct filename`.
+    ///
+    /// The pointer is valid for as long as `self` is.
+    #[inline]
+    pub fn as_ptr(&self) -> *mut bindings::filename {
+        self.0.as_ptr()
+    }
+}
+
+impl Drop for Filename {
+    #[inline]
+    fn drop(&mut self) {
+        // SAFETY: By the type invariant, `self.0` is a valid `struct filename` whose reference we
+        // own; it is not used again after this call.
+        unsafe { bindings::putname(self.0.as_ptr()) };
+    }
+}

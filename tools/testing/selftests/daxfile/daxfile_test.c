@@ -1,0 +1,733 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tests for daxctl(2): static-dax files.
+ *
+ * Needs root and a DAX filesystem: $DAXFILE_MNT (default /mnt/dax) must be
+ * an ext4 filesystem mounted with -o dax on $DAXFILE_DEV (default
+ * /dev/pmem0).  Tests that need what is not there SKIP and say why.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/capability.h>
+#include <linux/fiemap.h>
+#include <linux/fs.h>
+#include <linux/stat.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/swap.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "../kselftest_harness.h"
+
+#ifndef __NR_daxctl
+#define __NR_daxctl 473
+#endif
+#ifndef DAXCTL_F_GET
+#define DAXCTL_F_GET	(1 << 0)
+#define DAXCTL_F_DAX	(1 << 1)
+#define DAXCTL_F_STATIC	(1 << 2)
+#endif
+#ifndef STATX_ATTR_DAX
+#define STATX_ATTR_DAX 0x00200000
+#endif
+#ifndef MAP_SYNC
+#define MAP_SYNC 0x80000
+#endif
+#ifndef MAP_SHARED_VALIDATE
+#define MAP_SHARED_VALIDATE 0x03
+#endif
+
+#define SZ_1M (1UL << 20)
+#define SZ_2M (2UL << 20)
+
+static long daxctl(const char *path, int flags, int align)
+{
+	return syscall(__NR_daxctl, path, flags, align);
+}
+
+static const char *mnt(void)
+{
+	const char *m = getenv("DAXFILE_MNT");
+
+	return m ? m : "/mnt/dax";
+}
+
+static const char *dev(void)
+{
+	const char *d = getenv("DAXFILE_DEV");
+
+	return d ? d : "/dev/pmem0";
+}
+
+/* Creates @path with @size bytes of written zeroes: no holes, no unwritten extents. */
+static int make_written(const char *path, size_t size)
+{
+	static char buf[1 << 16];
+	size_t done;
+	int fd;
+
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0)
+		return -1;
+	for (done = 0; done < size; done += sizeof(buf)) {
+		size_t n = size - done < sizeof(buf) ? size - done : sizeof(buf);
+
+		if (pwrite(fd, buf, n, done) != (ssize_t)n) {
+			close(fd);
+			return -1;
+		}
+	}
+	if (fsync(fd)) {
+		close(fd);
+		return -1;
+	}
+	return close(fd);
+}
+
+/* Returns 1 if @path is DAX per statx(), 0 if not, -1 on error. */
+static int is_dax(const char *path)
+{
+	struct statx stx;
+
+	if (statx(AT_FDCWD, path, 0, STATX_BASIC_STATS, &stx))
+		return -1;
+	return !!(stx.stx_attributes & STATX_ATTR_DAX);
+}
+
+/*
+ * Returns 1 if every @align-sized chunk of @path is one physically
+ * contiguous, @align-aligned extent run per FIEMAP, 0 if not, -1 on error.
+ */
+static int extents_aligned(const char *path, unsigned long align)
+{
+	struct fiemap *fm;
+	unsigned int i;
+	int fd, ret = 1;
+	struct stat st;
+
+	fd = open(path, O_RDONLY);
+	if (fd < 0 || fstat(fd, &st))
+		return -1;
+	fm = calloc(1, sizeof(*fm) + 256 * sizeof(struct fiemap_extent));
+	if (!fm) {
+		close(fd);
+		return -1;
+	}
+	fm->fm_length = st.st_size;
+	fm->fm_flags = FIEMAP_FLAG_SYNC;
+	fm->fm_extent_count = 256;
+	if (ioctl(fd, FS_IOC_FIEMAP, fm)) {
+		ret = -1;
+		goto out;
+	}
+	for (i = 0; i < fm->fm_mapped_extents; i++) {
+		struct fiemap_extent *e = &fm->fm_extents[i];
+
+		/* Within an extent blocks are contiguous; its ends must meet chunk ends. */
+		if (e->fe_flags & FIEMAP_EXTENT_UNWRITTEN ||
+		    e->fe_logical % align || e->fe_physical % align ||
+		    (e->fe_length % align && !(e->fe_flags & FIEMAP_EXTENT_LAST)))
+			ret = 0;
+	}
+out:
+	free(fm);
+	close(fd);
+	return ret;
+}
+
+/* Runs @fn in a child process; returns its exit status, or -1. */
+static int in_child(int (*fn)(void *), void *arg)
+{
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0)
+		_exit(fn(arg));
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/* Drops CAP_LINUX_IMMUTABLE from the effective and permitted sets. */
+static int drop_cap_linux_immutable(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2];
+
+	if (syscall(SYS_capget, &hdr, data))
+		return -1;
+	data[0].effective &= ~(1U << CAP_LINUX_IMMUTABLE);
+	data[0].permitted &= ~(1U << CAP_LINUX_IMMUTABLE);
+	return syscall(SYS_capset, &hdr, data);
+}
+
+FIXTURE(daxfile) {
+	char dir[PATH_MAX];
+	char file[PATH_MAX];	/* 4 MiB, written */
+	char other[PATH_MAX];	/* scratch name */
+};
+
+FIXTURE_SETUP(daxfile)
+{
+	snprintf(self->dir, sizeof(self->dir), "%s/daxfile.XXXXXX", mnt());
+	if (!mkdtemp(self->dir))
+		SKIP(return, "cannot create a directory in %s (%s): is the DAX filesystem mounted there?",
+		     mnt(), strerror(errno));
+	snprintf(self->file, sizeof(self->file), "%s/file", self->dir);
+	snprintf(self->other, sizeof(self->other), "%s/other", self->dir);
+	ASSERT_EQ(0, make_written(self->file, 4 * SZ_1M));
+	if (is_dax(self->file) != 1)
+		SKIP(return, "%s is not DAX per statx (STATX_ATTR_DAX clear): mount with -o dax", mnt());
+	if (daxctl(self->file, DAXCTL_F_GET, 0) < 0 && errno == ENOSYS)
+		SKIP(return, "daxctl() is not implemented by this kernel (ENOSYS)");
+}
+
+FIXTURE_TEARDOWN(daxfile)
+{
+	/* Return everything to normal so that it can be removed. */
+	daxctl(self->file, 0, 0);
+	daxctl(self->other, 0, 0);
+	unlink(self->file);
+	unlink(self->other);
+	rmdir(self->dir);
+}
+
+TEST_F(daxfile, get_on_new_dax_file_is_zero)
+{
+	EXPECT_EQ(0, daxctl(self->file, DAXCTL_F_GET, 0));
+}
+
+TEST_F(daxfile, get_missing_path_is_enoent)
+{
+	EXPECT_EQ(-1, daxctl(self->other, DAXCTL_F_GET, 0));
+	EXPECT_EQ(ENOENT, errno);
+}
+
+TEST_F(daxfile, get_empty_path_is_enoent)
+{
+	EXPECT_EQ(-1, daxctl("", DAXCTL_F_GET, 0));
+	EXPECT_EQ(ENOENT, errno);
+}
+
+TEST_F(daxfile, get_bad_pointer_is_efault)
+{
+	EXPECT_EQ(-1, daxctl((const char *)1, DAXCTL_F_GET, 0));
+	EXPECT_EQ(EFAULT, errno);
+}
+
+TEST_F(daxfile, get_overlong_path_is_enametoolong)
+{
+	char *path = malloc(PATH_MAX + 2);
+
+	ASSERT_NE(NULL, path);
+	memset(path, 'a', PATH_MAX + 1);
+	path[PATH_MAX + 1] = '\0';
+	EXPECT_EQ(-1, daxctl(path, DAXCTL_F_GET, 0));
+	EXPECT_EQ(ENAMETOOLONG, errno);
+	free(path);
+}
+
+TEST_F(daxfile, unknown_flags_are_einval)
+{
+	EXPECT_EQ(-1, daxctl(self->file, 1 << 3, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, daxctl(self->file, -1, 0));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+TEST_F(daxfile, dax_flag_is_reserved)
+{
+	EXPECT_EQ(-1, daxctl(self->file, DAXCTL_F_DAX, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, daxctl(self->file, DAXCTL_F_DAX | DAXCTL_F_STATIC, 0));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+TEST_F(daxfile, enable_get_disable_round_trip)
+{
+	ASSERT_EQ(0, daxctl(self->file, DAXCTL_F_STATIC, 0));
+	EXPECT_EQ(DAXCTL_F_STATIC, daxctl(self->file, DAXCTL_F_GET, 0));
+	ASSERT_EQ(0, daxctl(self->file, 0, 0));
+	EXPECT_EQ(0, daxctl(self->file, DAXCTL_F_GET, 0));
+}
+
+TEST_F(daxfile, enable_static_file_again_is_zero)
+{
+	ASSERT_EQ(0, daxctl(self->file, DAXCTL_F_STATIC, 0));
+	EXPECT_EQ(0, daxctl(self->file, DAXCTL_F_STATIC, 0));
+	EXPECT_EQ(DAXCTL_F_STATIC, daxctl(self->file, DAXCTL_F_GET, 0));
+}
+
+TEST_F(daxfile, disable_normal_file_is_zero)
+{
+	EXPECT_EQ(0, daxctl(self->file, 0, 0));
+	EXPECT_EQ(0, daxctl(self->file, DAXCTL_F_GET, 0));
+}
+
+TEST_F(daxfile, get_through_hard_link_and_symlink)
+{
+	char sym[PATH_MAX];
+
+	snprintf(sym, sizeof(sym), "%s/sym", self->dir);
+	ASSERT_EQ(0, link(self->file, self->other));
+	ASSERT_EQ(0, symlink("file", sym));
+	ASSERT_EQ(0, daxctl(sym, DAXCTL_F_STATIC, 0));
+	EXPECT_EQ(DAXCTL_F_STATIC, daxctl(self->other, DAXCTL_F_GET, 0));
+	EXPECT_EQ(DAXCTL_F_STATIC, daxctl(self->file, DAXCTL_F_GET, 0));
+	/* Disabling through another name finds the same entry. */
+	EXPECT_EQ(0, daxctl(self->other, 0, 0));
+	EXPECT_EQ(0, daxctl(self->file, DAXCTL_F_GET, 0));
+	unlink(sym);
+}
+
+TEST_F(daxfile, align_not_power_of_two_is_einval)
+{
+	EXPECT_EQ(-1, daxctl(self->file, DAXCTL_F_STATIC, 3 * 4096));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+TEST_F(daxfile, align_below_page_size_is_einval)
+{
+	EXPECT_EQ(-1, daxctl(self->file, DAXCTL_F_STATIC, 512));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+TEST_F(daxfile, align_negative_is_einval)
+{
+	EXPECT_EQ(-1, daxctl(self->file, DAXCTL_F_STATIC, -4096));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0, daxctl(self->file, DAXCTL_F_GET, 0));
+}
+
+TEST_F(daxfile, align_larger_than_file_is_einval)
+{
+	/* 4 MiB file, 8 MiB chunks. */
+	EXPECT_EQ(-1, daxctl(self->file, DAXCTL_F_STATIC, 8 << 20));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0, daxctl(self->file, DAXCTL_F_GET, 0));
+}
+
+TEST_F(daxfile, enable_directory_is_eisdir)
+{
+	EXPECT_EQ(-1, daxctl(self->dir, DAXCTL_F_STATIC, 0));
+	EXPECT_EQ(EISDIR, errno);
+}
+
+TEST_F(daxfile, get_on_directory_is_zero)
+{
+	EXPECT_EQ(0, daxctl(self->dir, DAXCTL_F_GET, 0));
+}
+
+TEST_F(daxfile, enable_non_dax_file_is_einval)
+{
+	char tmp[] = "/tmp/daxfile-tmpfs.XXXXXX";
+	int fd = mkstemp(tmp);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, close(fd));
+	ASSERT_EQ(0, make_written(tmp, SZ_1M));
+	ASSERT_EQ(0, is_dax(tmp));
+	EXPECT_EQ(-1, daxctl(tmp, DAXCTL_F_STATIC, 0));
+	EXPECT_EQ(EINVAL, errno);
+	unlink(tmp);
+}
+
+TEST_F(daxfile, enable_file_with_hole_is_einval)
+{
+	int fd = open(self->other, O_RDWR | O_CREAT, 0644);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(4096, pwrite(fd, "x", 4096, 0) < 0 ? -1 : 4096);
+	ASSERT_EQ(0, ftruncate(fd, SZ_1M));	/* blocks 1..255 are a hole */
+	ASSERT_EQ(0, fsync(fd));
+	close(fd);
+	EXPECT_EQ(-1, daxctl(self->other, DAXCTL_F_STATIC, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0, daxctl(self->other, DAXCTL_F_GET, 0));
+}
+
+TEST_F(daxfile, enable_fallocated_unwritten_file_is_einval)
+{
+	int fd = open(self->other, O_RDWR | O_CREAT, 0644);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, fallocate(fd, 0, 0, SZ_1M));	/* unwritten extents */
+	close(fd);
+	EXPECT_EQ(-1, daxctl(self->other, DAXCTL_F_STATIC, 0));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+TEST_F(daxfile, enable_empty_file_is_einval)
+{
+	int fd = open(self->other, O_RDWR | O_CREAT, 0644);
+
+	ASSERT_LE(0, fd);
+	close(fd);
+	EXPECT_EQ(-1, daxctl(self->other, DAXCTL_F_STATIC, 0));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+TEST_F(daxfile, enable_missing_file_is_enoent)
+{
+	EXPECT_EQ(-1, daxctl(self->other, DAXCTL_F_STATIC, 0));
+	EXPECT_EQ(ENOENT, errno);
+}
+
+TEST_F(daxfile, enable_bad_pointer_is_efault)
+{
+	EXPECT_EQ(-1, daxctl((const char *)-4096L, DAXCTL_F_STATIC, 0));
+	EXPECT_EQ(EFAULT, errno);
+}
+
+static int enable_without_cap(void *path)
+{
+	if (drop_cap_linux_immutable())
+		return 100;
+	if (daxctl(path, DAXCTL_F_STATIC, 0) != -1)
+		return 101;
+	if (errno != EPERM)
+		return 102;
+	/* GET needs no capability. */
+	if (daxctl(path, DAXCTL_F_GET, 0) != 0)
+		return 103;
+	return 0;
+}
+
+TEST_F(daxfile, enable_without_cap_linux_immutable_is_eperm)
+{
+	EXPECT_EQ(0, in_child(enable_without_cap, self->file));
+	EXPECT_EQ(0, daxctl(self->file, DAXCTL_F_GET, 0));
+}
+
+static int disable_without_cap(void *path)
+{
+	if (drop_cap_linux_immutable())
+		return 100;
+	if (daxctl(path, 0, 0) != -1)
+		return 101;
+	if (errno != EPERM)
+		return 102;
+	if (daxctl(path, DAXCTL_F_GET, 0) != DAXCTL_F_STATIC)
+		return 103;
+	return 0;
+}
+
+TEST_F(daxfile, disable_without_cap_linux_immutable_is_eperm)
+{
+	ASSERT_EQ(0, daxctl(self->file, DAXCTL_F_STATIC, 0));
+	EXPECT_EQ(0, in_child(disable_without_cap, self->file));
+	EXPECT_EQ(DAXCTL_F_STATIC, daxctl(self->file, DAXCTL_F_GET, 0));
+}
+
+static int enable_in_userns(void *path)
+{
+	if (unshare(CLONE_NEWUSER))
+		return errno == EINVAL || errno == EPERM ? 99 : 100;
+	/* Full capabilities in the new namespace, none in the initial one. */
+	if (daxctl(path, DAXCTL_F_STATIC, 0) != -1)
+		return 101;
+	if (errno != EPERM)
+		return 102;
+	return 0;
+}
+
+TEST_F(daxfile, enable_as_root_in_user_namespace_is_eperm)
+{
+	int ret = in_child(enable_in_userns, self->file);
+
+	if (ret == 99)
+		SKIP(return, "unshare(CLONE_NEWUSER) is not available (CONFIG_USER_NS=n?)");
+	EXPECT_EQ(0, ret);
+}
+
+static int enable_as_nobody(void *path)
+{
+	if (setgid(65534) || setuid(65534))
+		return 100;
+	if (daxctl(path, DAXCTL_F_STATIC, 0) != -1)
+		return 101;
+	return errno == EPERM ? 0 : 102;
+}
+
+TEST_F(daxfile, enable_as_unprivileged_user_is_eperm)
+{
+	EXPECT_EQ(0, in_child(enable_as_nobody, self->file));
+}
+
+TEST_F(daxfile, shrinking_truncate_is_etxtbsy)
+{
+	ASSERT_EQ(0, daxctl(self->file, DAXCTL_F_STATIC, 0));
+	EXPECT_EQ(-1, truncate(self->file, SZ_1M));
+	EXPECT_EQ(ETXTBSY, errno);
+}
+
+TEST_F(daxfile, growing_truncate_is_etxtbsy)
+{
+	ASSERT_EQ(0, daxctl(self->file, DAXCTL_F_STATIC, 0));
+	EXPECT_EQ(-1, truncate(self->file, 8 * SZ_1M));
+	EXPECT_EQ(ETXTBSY, errno);
+}
+
+TEST_F(daxfile, hole_punch_is_etxtbsy)
+{
+	int fd;
+
+	ASSERT_EQ(0, daxctl(self->file, DAXCTL_F_STATIC, 0));
+	fd = open(self->file, O_RDWR);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-1, fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, 4096));
+	EXPECT_EQ(ETXTBSY, errno);
+	EXPECT_EQ(-1, fallocate(fd, 0, 0, 8 * SZ_1M));
+	EXPECT_EQ(ETXTBSY, errno);
+	close(fd);
+}
+
+TEST_F(daxfile, clone_into_static_file_is_refused)
+{
+	int src, dst;
+
+	ASSERT_EQ(0, make_written(self->other, 4 * SZ_1M));
+	ASSERT_EQ(0, daxctl(self->file, DAXCTL_F_STATIC, 0));
+	src = open(self->other, O_RDONLY);
+	dst = open(self->file, O_RDWR);
+	ASSERT_LE(0, src);
+	ASSERT_LE(0, dst);
+	EXPECT_EQ(-1, ioctl(dst, FICLONE, src));
+	/* ext4 has no reflink (EOPNOTSUPP); where it does, S_SWAPFILE gives ETXTBSY. */
+	EXPECT_TRUE(errno == ETXTBSY || errno == EOPNOTSUPP);
+	close(src);
+	close(dst);
+}
+
+TEST_F(daxfile, copy_file_range_into_static_file_is_etxtbsy)
+{
+	loff_t off_in = 0, off_out = 0;
+	int src, dst;
+
+	ASSERT_EQ(0, make_written(self->other, SZ_1M));
+	ASSERT_EQ(0, daxctl(self->file, DAXCTL_F_STATIC, 0));
+	src = open(self->other, O_RDONLY);
+	dst = open(self->file, O_RDWR);
+	ASSERT_LE(0, src);
+	ASSERT_LE(0, dst);
+	EXPECT_EQ(-1, copy_file_range(src, &off_in, dst, &off_out, 4096, 0));
+	EXPECT_EQ(ETXTBSY, errno);
+	close(src);
+	close(dst);
+}
+
+TEST_F(daxfile, unlink_is_eperm)
+{
+	ASSERT_EQ(0, daxctl(self->file, DAXCTL_F_STATIC, 0));
+	EXPECT_EQ(-1, unlink(self->file));
+	EXPECT_EQ(EPERM, errno);
+}
+
+TEST_F(daxfile, rename_is_eperm)
+{
+	ASSERT_EQ(0, daxctl(self->file, DAXCTL_F_STATIC, 0));
+	EXPECT_EQ(-1, rename(self->file, self->other));
+	EXPECT_EQ(EPERM, errno);
+	/* Nor may another file replace it. */
+	ASSERT_EQ(0, make_written(self->other, 4096));
+	EXPECT_EQ(-1, rename(self->other, self->file));
+	EXPECT_EQ(EPERM, errno);
+}
+
+TEST_F(daxfile, swapon_is_ebusy)
+{
+	ASSERT_EQ(0, daxctl(self->file, DAXCTL_F_STATIC, 0));
+	EXPECT_EQ(-1, swapon(self->file, 0));
+	EXPECT_EQ(EBUSY, errno);
+}
+
+TEST_F(daxfile, shared_mapping_store_persists_without_msync)
+{
+	const char msg[] = "stored through a static-dax mapping";
+	char *p;
+	int fd;
+
+	ASSERT_EQ(0, daxctl(self->file, DAXCTL_F_STATIC, 0));
+	fd = open(self->file, O_RDWR);
+	ASSERT_LE(0, fd);
+	p = mmap(NULL, 4 * SZ_1M, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	memcpy(p + SZ_1M + 100, msg, sizeof(msg));
+	ASSERT_EQ(0, munmap(p, 4 * SZ_1M));
+	p = mmap(NULL, 4 * SZ_1M, PROT_READ, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_EQ(0, memcmp(p + SZ_1M + 100, msg, sizeof(msg)));
+	munmap(p, 4 * SZ_1M);
+	close(fd);
+}
+
+TEST_F(daxfile, map_sync_mapping_is_allowed)
+{
+	char *p;
+	int fd;
+
+	ASSERT_EQ(0, daxctl(self->file, DAXCTL_F_STATIC, 0));
+	fd = open(self->file, O_RDWR);
+	ASSERT_LE(0, fd);
+	p = mmap(NULL, SZ_2M, PROT_READ | PROT_WRITE, MAP_SHARED_VALIDATE | MAP_SYNC, fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	p[0] = 'x';
+	EXPECT_EQ('x', p[0]);
+	munmap(p, SZ_2M);
+	close(fd);
+}
+
+TEST_F(daxfile, pwrite_inside_eof_works)
+{
+	char buf[8] = { 0 };
+	int fd;
+
+	ASSERT_EQ(0, daxctl(self->file, DAXCTL_F_STATIC, 0));
+	fd = open(self->file, O_RDWR);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(5, pwrite(fd, "hello", 5, 4 * SZ_1M - 5));
+	EXPECT_EQ(5, pread(fd, buf, 5, 4 * SZ_1M - 5));
+	EXPECT_EQ(0, memcmp(buf, "hello", 5));
+	close(fd);
+}
+
+TEST_F(daxfile, pwrite_past_eof_is_etxtbsy)
+{
+	struct stat st;
+	int fd;
+
+	ASSERT_EQ(0, daxctl(self->file, DAXCTL_F_STATIC, 0));
+	fd = open(self->file, O_RDWR);
+	ASSERT_LE(0, fd);
+	/* Straddling EOF is refused whole. */
+	EXPECT_EQ(-1, pwrite(fd, "hello", 5, 4 * SZ_1M - 2));
+	EXPECT_EQ(ETXTBSY, errno);
+	EXPECT_EQ(-1, pwrite(fd, "hello", 5, 4 * SZ_1M));
+	EXPECT_EQ(ETXTBSY, errno);
+	ASSERT_EQ(0, fstat(fd, &st));
+	EXPECT_EQ(4 * SZ_1M, st.st_size);
+	close(fd);
+}
+
+TEST_F(daxfile, append_write_is_etxtbsy)
+{
+	int fd;
+
+	ASSERT_EQ(0, daxctl(self->file, DAXCTL_F_STATIC, 0));
+	fd = open(self->file, O_WRONLY | O_APPEND);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-1, write(fd, "x", 1));
+	EXPECT_EQ(ETXTBSY, errno);
+	close(fd);
+}
+
+TEST_F(daxfile, umount_is_ebusy_until_disabled)
+{
+	char cwd[PATH_MAX];
+
+	ASSERT_NE(NULL, getcwd(cwd, sizeof(cwd)));
+	ASSERT_EQ(0, chdir("/"));
+	ASSERT_EQ(0, daxctl(self->file, DAXCTL_F_STATIC, 0));
+	EXPECT_EQ(-1, umount(mnt()));
+	EXPECT_EQ(EBUSY, errno);
+	ASSERT_EQ(0, daxctl(self->file, 0, 0));
+	/* Nothing else holds the filesystem: it unmounts now, and comes back. */
+	EXPECT_EQ(0, umount(mnt()));
+	ASSERT_EQ(0, mount(dev(), mnt(), getenv("DAXFILE_FS") ? getenv("DAXFILE_FS") : "ext4",
+			   0, "dax"));
+	ASSERT_EQ(0, chdir(cwd));
+	EXPECT_EQ(1, is_dax(self->file));
+}
+
+TEST_F(daxfile, truncate_works_after_disable)
+{
+	struct stat st;
+
+	ASSERT_EQ(0, daxctl(self->file, DAXCTL_F_STATIC, 0));
+	EXPECT_EQ(-1, truncate(self->file, SZ_1M));
+	ASSERT_EQ(0, daxctl(self->file, 0, 0));
+	EXPECT_EQ(0, truncate(self->file, SZ_1M));
+	ASSERT_EQ(0, stat(self->file, &st));
+	EXPECT_EQ(SZ_1M, st.st_size);
+	EXPECT_EQ(0, unlink(self->file));
+}
+
+TEST_F(daxfile, align_2m_on_aligned_file_succeeds)
+{
+	int aligned;
+
+	ASSERT_EQ(0, make_written(self->other, 4 * SZ_2M));
+	aligned = extents_aligned(self->other, SZ_2M);
+	ASSERT_LE(0, aligned);
+	if (!aligned)
+		SKIP(return, "the filesystem did not place the file on 2 MiB boundaries (mkfs.ext4 -E stride=512,stripe_width=512)");
+	EXPECT_EQ(0, daxctl(self->other, DAXCTL_F_STATIC, SZ_2M));
+	EXPECT_EQ(DAXCTL_F_STATIC, daxctl(self->other, DAXCTL_F_GET, 0));
+}
+
+TEST_F(daxfile, align_2m_on_fragmented_file_is_einval)
+{
+	char third[PATH_MAX];
+	int a, b, i;
+
+	/* Interleave the blocks of two files so that neither is contiguous. */
+	snprintf(third, sizeof(third), "%s/third", self->dir);
+	a = open(self->other, O_RDWR | O_CREAT, 0644);
+	b = open(third, O_RDWR | O_CREAT, 0644);
+	ASSERT_LE(0, a);
+	ASSERT_LE(0, b);
+	for (i = 0; i < 1024; i++) {
+		static const char blk[4096];
+
+		ASSERT_EQ(4096, pwrite(a, blk, 4096, i * 4096L));
+		ASSERT_EQ(0, fsync(a));
+		ASSERT_EQ(4096, pwrite(b, blk, 4096, i * 4096L));
+		ASSERT_EQ(0, fsync(b));
+	}
+	close(a);
+	close(b);
+	unlink(third);
+	ASSERT_EQ(0, extents_aligned(self->other, SZ_2M));
+	EXPECT_EQ(-1, daxctl(self->other, DAXCTL_F_STATIC, SZ_2M));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0, daxctl(self->other, DAXCTL_F_GET, 0));
+	/* Page-sized chunks ask nothing of contiguity. */
+	EXPECT_EQ(0, daxctl(self->other, DAXCTL_F_STATIC, 0));
+}
+
+TEST_F(daxfile, disabled_file_is_writable_and_removable)
+{
+	ASSERT_EQ(0, daxctl(self->file, DAXCTL_F_STATIC, 0));
+	ASSERT_EQ(0, daxctl(self->file, 0, 0));
+	EXPECT_EQ(0, make_written(self->file, SZ_1M));
+	EXPECT_EQ(0, rename(self->file, self->other));
+	EXPECT_EQ(0, unlink(self->other));
+}
+
+TEST_F(daxfile, enable_disable_cycles_leave_no_state)
+{
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		ASSERT_EQ(0, daxctl(self->file, DAXCTL_F_STATIC, 0));
+		ASSERT_EQ(0, daxctl(self->file, 0, 0));
+	}
+	EXPECT_EQ(0, daxctl(self->file, DAXCTL_F_GET, 0));
+	EXPECT_EQ(0, unlink(self->file));
+}
+
+TEST_HARNESS_MAIN
