@@ -422,8 +422,14 @@ mod tests {
     #[test]
     fn flags_dax_is_reserved() {
         assert_eq!(parse_request(F_DAX as c_int, 0, PAGE), Err(EINVAL));
-        assert_eq!(parse_request((F_DAX | F_GET) as c_int, 0, PAGE), Err(EINVAL));
-        assert_eq!(parse_request((F_DAX | F_STATIC) as c_int, 0, PAGE), Err(EINVAL));
+        assert_eq!(
+            parse_request((F_DAX | F_GET) as c_int, 0, PAGE),
+            Err(EINVAL)
+        );
+        assert_eq!(
+            parse_request((F_DAX | F_STATIC) as c_int, 0, PAGE),
+            Err(EINVAL)
+        );
     }
 
     #[test]

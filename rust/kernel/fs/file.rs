@@ -378,7 +378,8 @@ impl File {
     pub fn open(name: &Filename, flags: u32, mode: u16) -> Result<ARef<File>> {
         // SAFETY: `name` is a valid `struct filename`. The `flags` argument of `file_open_name` is
         // an `int` carrying the same bit pattern as the `O_*` constants.
-        let ptr = from_err_ptr(unsafe { bindings::file_open_name(name.as_ptr(), flags as i32, mode) })?;
+        let ptr =
+            from_err_ptr(unsafe { bindings::file_open_name(name.as_ptr(), flags as i32, mode) })?;
         // `file_open_name` returns either a valid file or an error pointer, never NULL.
         let ptr = ptr::NonNull::new(ptr).ok_or(ENOMEM)?;
         // SAFETY: `file_open_name` returned a new reference, and we pass ownership of it to the
