@@ -5,14 +5,15 @@
 SHELL := /bin/bash
 H := harness
 
-.PHONY: help run check kunit selftest consistency series tree toolchain base \
-	guest-kernel shell vm clean distclean
+.PHONY: help run check kunit selftest lint consistency series tree toolchain base \
+	guest-kernel tools shell vm clean distclean
 
 help:
 	@echo "make run          boot a guest with emulated pmem and show daxfile at work"
 	@echo "make check        all tests: series consistency, Rust KUnit, selftests in the guest"
 	@echo "make kunit        kunit.py run of the daxfile Rust KUnit suite"
 	@echo "make selftest     tools/testing/selftests/daxfile in a DAX guest"
+	@echo "make lint         checkpatch --strict, rustfmtcheck, CLIPPY=1 + WERROR, rustdoc, W=1"
 	@echo "make consistency  patches/ applies to the base and matches the kernel-layout files"
 	@echo "make series       export build/linux commits to patches/ and the kernel-layout copies"
 	@echo "make tree         (re)assemble build/linux = base + patches/"
@@ -43,18 +44,25 @@ guest-kernel: tree
 selftest: toolchain
 	@$(H)/selftest
 
+lint: toolchain
+	@$(H)/lint
+
+tools: guest-kernel
+	@$(H)/tools
+
 check: toolchain
 	@$(H)/check
 
 run: toolchain
 	@$(H)/run
 
-shell: guest-kernel
-	@$(H)/guest --shell
+shell: tools
+	@$(H)/guest --shell --add build/tools/daxfile --add build/tools/pmemlog
 
-vm: guest-kernel
+vm: tools
 	@test -n "$(EXEC)" || { echo "usage: make vm EXEC=FILE [ARGS=...]"; exit 2; }
-	@$(H)/guest $(EXEC) $(ARGS)
+	@$(H)/guest --mkfs-opts "-E stride=512,stripe_width=512" \
+		--add build/tools/daxfile --add build/tools/pmemlog $(EXEC) $(ARGS)
 
 clean:
 	rm -rf build

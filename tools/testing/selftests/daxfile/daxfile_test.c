@@ -654,6 +654,7 @@ TEST_F(daxfile, append_write_is_etxtbsy)
 
 TEST_F(daxfile, umount_is_ebusy_until_disabled)
 {
+	const char *fstype;
 	char cwd[PATH_MAX];
 
 	ASSERT_NE(NULL, getcwd(cwd, sizeof(cwd)));
@@ -664,8 +665,8 @@ TEST_F(daxfile, umount_is_ebusy_until_disabled)
 	ASSERT_EQ(0, daxctl(self->file, 0, 0));
 	/* Nothing else holds the filesystem: it unmounts now, and comes back. */
 	EXPECT_EQ(0, umount(dax_mnt()));
-	ASSERT_EQ(0, mount(dax_dev(), dax_mnt(), getenv("DAXFILE_FS") ? getenv("DAXFILE_FS") : "ext4",
-			   0, "dax"));
+	fstype = getenv("DAXFILE_FS") ? getenv("DAXFILE_FS") : "ext4";
+	ASSERT_EQ(0, mount(dax_dev(), dax_mnt(), fstype, 0, "dax"));
 	ASSERT_EQ(0, chdir(cwd));
 	EXPECT_EQ(1, is_dax(self->file));
 }
@@ -691,7 +692,7 @@ TEST_F(daxfile, align_2m_on_aligned_file_succeeds)
 	aligned = extents_aligned(self->other, SZ_2M);
 	ASSERT_LE(0, aligned);
 	if (!aligned)
-		SKIP(return, "ext4 did not place the file on 2 MiB boundaries (mkfs -E stride=512)");
+		SKIP(return, "the file is not on 2 MiB boundaries (mkfs.ext4 -E stride=512)");
 	EXPECT_EQ(0, daxctl(self->other, DAXCTL_F_STATIC, SZ_2M));
 	EXPECT_EQ(DAXCTL_F_STATIC, daxctl(self->other, DAXCTL_F_GET, 0));
 }
@@ -747,7 +748,7 @@ TEST_F(daxfile, enable_disable_cycles_leave_no_state)
 	EXPECT_EQ(0, unlink(self->file));
 }
 
-static int kmemleak(const char *cmd)
+static int kmemleak_cmd(const char *cmd)
 {
 	int fd = open("/sys/kernel/debug/kmemleak", O_RDWR);
 	ssize_t n;
@@ -765,7 +766,7 @@ TEST_F(daxfile, no_leak_after_1000_cycles)
 	ssize_t n;
 	int fd, i;
 
-	if (kmemleak("clear"))
+	if (kmemleak_cmd("clear"))
 		SKIP(return, "no /sys/kernel/debug/kmemleak (CONFIG_DEBUG_KMEMLEAK, debugfs)");
 	ASSERT_EQ(0, make_written(self->other, 64 * 1024));
 	for (i = 0; i < 1000; i++) {
@@ -774,14 +775,14 @@ TEST_F(daxfile, no_leak_after_1000_cycles)
 	}
 	/* Objects must be older than kmemleak's minimum age to be reported. */
 	sleep(6);
-	ASSERT_EQ(0, kmemleak("scan"));
-	ASSERT_EQ(0, kmemleak("scan"));
+	ASSERT_EQ(0, kmemleak_cmd("scan"));
+	ASSERT_EQ(0, kmemleak_cmd("scan"));
 	fd = open("/sys/kernel/debug/kmemleak", O_RDONLY);
 	ASSERT_LE(0, fd);
 	n = read(fd, report, sizeof(report) - 1);
 	close(fd);
 	ASSERT_LE(0, n);
-	report[n] = '\0';
+	report[n > 0 ? n : 0] = '\0';
 	EXPECT_EQ(0, n) {
 		TH_LOG("kmemleak: %s", report);
 	}
