@@ -41,10 +41,10 @@ enum {
 
 static const char *prog = "daxfile";
 
-static void usage(FILE *out)
+static void print_help(FILE *out)
 {
 	fprintf(out,
-		"usage: %s create PATH SIZE [--align A]\n"
+		"Usage: %s create PATH SIZE [--align A]\n"
 		"       %s enable PATH [--align A]\n"
 		"       %s disable PATH\n"
 		"       %s status PATH\n"
@@ -64,8 +64,8 @@ static void usage(FILE *out)
 		"to the page size and must be a power of two no smaller than it.\n"
 		"\n"
 		"Exit status: 0 success; 1 the operation failed (the message names\n"
-		"the errno); 2 bad usage; 3 create made the file, but its extents do\n"
-		"not meet the alignment, so enable with that alignment would fail.\n",
+		"the errno); 2 the command line is wrong; 3 create made the file, but\n"
+		"its extents do not meet the alignment, so enable with it would fail.\n",
 		prog, prog, prog, prog);
 }
 
@@ -144,7 +144,8 @@ static int parse_align(const char *s, uint64_t *align)
 
 	if (parse_size(s, align) || *align > INT32_MAX ||
 	    (*align && (*align < (uint64_t)page || (*align & (*align - 1))))) {
-		fprintf(stderr, "%s: bad alignment '%s': use 0 or a power of two from %ldK to 1G, e.g. 2M\n",
+		fprintf(stderr,
+			"%s: bad alignment '%s': use 0 or a power of two from %ldK to 1G, e.g. 2M\n",
 			prog, s, page / 1024);
 		return EXIT_USAGE;
 	}
@@ -239,7 +240,8 @@ static int cmd_create(const char *path, const char *size_arg, const char *align_
 	int fd, ret;
 
 	if (parse_size(size_arg, &size) || !size) {
-		fprintf(stderr, "%s: bad size '%s': use a positive number with an optional K, M, G or T suffix\n",
+		fprintf(stderr,
+			"%s: bad size '%s': use a positive number, optionally with K, M, G or T\n",
 			prog, size_arg);
 		return EXIT_USAGE;
 	}
@@ -298,7 +300,7 @@ static const char *enable_hint(int err)
 	case EPERM:
 		return "needs CAP_LINUX_IMMUTABLE (run as root, outside a user namespace)";
 	case EINVAL:
-		return "not a regular file on a -o dax mount, or it has holes or unwritten extents, or it is not contiguous and aligned for this --align; make it with 'daxfile create' and check 'daxfile status'";
+		return "not DAX, or holes, unwritten or misaligned blocks: see 'daxfile status'";
 	case EISDIR:
 		return "a directory cannot be static-dax";
 	case EBUSY:
@@ -383,15 +385,15 @@ int main(int argc, char **argv)
 			align = optarg;
 			break;
 		case 'h':
-			usage(stdout);
+			print_help(stdout);
 			return EXIT_OK;
 		default:
-			usage(stderr);
+			print_help(stderr);
 			return EXIT_USAGE;
 		}
 	}
 	if (optind >= argc) {
-		usage(stderr);
+		print_help(stderr);
 		return EXIT_USAGE;
 	}
 	cmd = argv[optind++];
@@ -407,10 +409,10 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "status") && argc == 1 && !align)
 		return cmd_status(argv[0]);
 	if (!strcmp(cmd, "help")) {
-		usage(stdout);
+		print_help(stdout);
 		return EXIT_OK;
 	}
-	fprintf(stderr, "%s: bad usage of '%s'\n", prog, cmd);
-	usage(stderr);
+	fprintf(stderr, "%s: bad command line for '%s'\n", prog, cmd);
+	print_help(stderr);
 	return EXIT_USAGE;
 }
