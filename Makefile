@@ -6,13 +6,14 @@ SHELL := /bin/bash
 H := harness
 
 .PHONY: help run check kunit selftest lint consistency series tree toolchain base \
-	guest-kernel tools shell vm clean distclean
+	guest-kernel tools stress shell vm clean distclean
 
 help:
 	@echo "make run          boot a guest with emulated pmem and show daxfile at work"
 	@echo "make check        all tests: series consistency, Rust KUnit, selftests in the guest"
 	@echo "make kunit        kunit.py run of the daxfile Rust KUnit suite"
 	@echo "make selftest     tools/testing/selftests/daxfile in a DAX guest"
+	@echo "make stress       fuzz daxctl() and race it against map changes, in the debug guest"
 	@echo "make lint         checkpatch --strict, rustfmtcheck, CLIPPY=1 + WERROR, rustdoc, W=1"
 	@echo "make consistency  patches/ applies to the base and matches the kernel-layout files"
 	@echo "make series       export build/linux commits to patches/ and the kernel-layout copies"
@@ -46,6 +47,9 @@ selftest: toolchain
 
 lint: toolchain
 	@$(H)/lint
+
+stress: toolchain
+	@$(H)/stress/run
 
 tools: guest-kernel
 	@$(H)/tools
