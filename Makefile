@@ -6,7 +6,7 @@ SHELL := /bin/bash
 H := harness
 
 .PHONY: help run check kunit selftest lint consistency series tree toolchain base \
-	guest-kernel tools stress shell vm clean distclean
+	guest-kernel tools stress check-commits shell vm clean distclean
 
 help:
 	@echo "make run          boot a guest with emulated pmem and show daxfile at work"
@@ -14,6 +14,7 @@ help:
 	@echo "make kunit        kunit.py run of the daxfile Rust KUnit suite"
 	@echo "make selftest     tools/testing/selftests/daxfile in a DAX guest"
 	@echo "make stress       fuzz daxctl() and race it against map changes, in the debug guest"
+	@echo "make check-commits  build every commit of the series on its own (slow)"
 	@echo "make lint         checkpatch --strict, rustfmtcheck, CLIPPY=1 + WERROR, rustdoc, W=1"
 	@echo "make consistency  patches/ applies to the base and matches the kernel-layout files"
 	@echo "make series       export build/linux commits to patches/ and the kernel-layout copies"
@@ -50,6 +51,9 @@ lint: toolchain
 
 stress: toolchain
 	@$(H)/stress/run
+
+check-commits: toolchain
+	@$(H)/check-commits
 
 tools: guest-kernel
 	@$(H)/tools

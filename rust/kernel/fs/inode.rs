@@ -30,9 +30,6 @@ pub struct Inode(Opaque<bindings::inode>);
 // used from any thread.
 unsafe impl Sync for Inode {}
 
-// SAFETY: `Inode` is only ever used through shared references, see `Sync` above.
-unsafe impl Send for Inode {}
-
 impl Inode {
     /// Creates a reference to an [`Inode`] from a valid pointer.
     ///
