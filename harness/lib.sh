@@ -11,7 +11,7 @@ set -euo pipefail
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 HARNESS=$TOP/harness
 BUILD=${DAXFILE_BUILD:-$TOP/build}
-CACHE=${DAXFILE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/daxfile}
+CACHE=${DAXFILE_CACHE:-${XDG_CACHE_HOME:-${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}/.cache}/daxfile}
 SUITE=trixie
 BASE_PKG=linux-source-7.3
 KTREE=$BUILD/linux
