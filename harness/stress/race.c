@@ -8,7 +8,8 @@
  * Two 4 MiB files on the DAX filesystem.  For SECONDS, threads:
  *  - enable/disable/GET both files in a loop;
  *  - truncate to the same size, punch a hole and fill it again,
- *    fallocate past EOF, rename away and back, unlink a hard link;
+ *    fallocate past EOF and shrink back, append a byte and shrink back,
+ *    rename away and back, unlink a hard link;
  *  - store a per-page sequence number through a MAP_SHARED mapping of
  *    the first half of each file (holes are punched only in the second
  *    half, and the file never shrinks, so the mapping stays valid) and
@@ -43,6 +44,19 @@
 #define NFILES 2
 
 static char path[NFILES][4096], away[NFILES][4096], link_path[NFILES][4096];
+/*
+ * Map changes to one file are serialised among the change threads: each
+ * leaves the file in a state that cannot become static (a hole, an
+ * unwritten block, a size that is not a page multiple) until it undoes
+ * it.  Two of them interleaved could build a state that can (append a
+ * byte, then fallocate past it: every block written, size a page
+ * multiple), and an enable would then rightly refuse the undo.  The race
+ * under test is daxctl() against map changes, not map changes against
+ * each other.
+ */
+static pthread_mutex_t change_lock[NFILES] = {
+	PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
+};
 static atomic_int stop;
 static atomic_long n_daxctl, n_enable, n_changes, n_stores, n_errors;
 
@@ -120,6 +134,7 @@ static void *change_thread(void *arg)
 		off_t off = SIZE / 2 + (rand_r(&seed) % (SIZE / 2 / PAGE)) * PAGE;
 
 		atomic_fetch_add(&n_changes, 1);
+		pthread_mutex_lock(&change_lock[f]);
 		switch (rand_r(&seed) % 5) {
 		case 0:
 			if (truncate(path[f], SIZE) && !ok_refusal(errno))
@@ -175,6 +190,7 @@ static void *change_thread(void *arg)
 				close(fd);
 			}
 		}
+		pthread_mutex_unlock(&change_lock[f]);
 	}
 	return NULL;
 }
