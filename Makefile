@@ -6,14 +6,16 @@ SHELL := /bin/bash
 H := harness
 
 .PHONY: help run check kunit selftest lint consistency series tree toolchain base \
-	guest-kernel tools stress check-commits shell vm clean distclean
+	guest-kernel tools stress crash b4 check-commits shell vm clean distclean
 
 help:
 	@echo "make run          boot a guest with emulated pmem and show daxfile at work"
 	@echo "make check        all tests: series consistency, Rust KUnit, selftests in the guest"
 	@echo "make kunit        kunit.py run of the daxfile Rust KUnit suite"
 	@echo "make selftest     tools/testing/selftests/daxfile in a DAX guest"
-	@echo "make stress       fuzz daxctl() and race it against map changes, in the debug guest"
+	@echo "make stress       fuzz, race and fault-inject daxctl() in the debug guest, then kmemleak"
+	@echo "make crash        kill -9 QEMU mid-stream 10 times: no acknowledged record lost (slow)"
+	@echo "make b4           b4's preflight checks and b4 prep --check on the series, offline"
 	@echo "make check-commits  build every commit of the series on its own (slow)"
 	@echo "make lint         checkpatch --strict, rustfmtcheck, CLIPPY=1 + WERROR, rustdoc, W=1"
 	@echo "make consistency  patches/ applies to the base and matches the kernel-layout files"
@@ -52,6 +54,12 @@ lint: toolchain
 stress: toolchain
 	@$(H)/stress/run
 
+crash: toolchain
+	@$(H)/crash/run
+
+b4: toolchain
+	@$(H)/b4check
+
 check-commits: toolchain
 	@$(H)/check-commits
 
@@ -69,7 +77,7 @@ shell: tools
 
 vm: tools
 	@test -n "$(EXEC)" || { echo "usage: make vm EXEC=FILE [ARGS=...]"; exit 2; }
-	@$(H)/guest --mkfs-opts "-E stride=512,stripe_width=512" \
+	@$(H)/guest \
 		--add build/tools/daxfile --add build/tools/pmemlog $(EXEC) $(ARGS)
 
 clean:
