@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
@@ -23,6 +24,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/swap.h>
 #include <sys/syscall.h>
@@ -483,6 +485,113 @@ static int enable_as_nobody(void *path)
 TEST_F(daxfile, enable_as_unprivileged_user_is_eperm)
 {
 	EXPECT_EQ(0, in_child(enable_as_nobody, self->file));
+}
+
+/*
+ * Becomes uid and gid nobody, so that file permissions apply, keeping
+ * CAP_LINUX_IMMUTABLE and no other capability.
+ */
+static int become_nobody_with_cap_linux_immutable(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2] = {};
+
+	if (prctl(PR_SET_KEEPCAPS, 1) || setgroups(0, NULL) || setgid(65534) || setuid(65534))
+		return -1;
+	data[0].effective = 1U << CAP_LINUX_IMMUTABLE;
+	data[0].permitted = 1U << CAP_LINUX_IMMUTABLE;
+	return syscall(SYS_capset, &hdr, data);
+}
+
+struct swapped {
+	const char *link;	/* the name the caller passes */
+	const char *mine;	/* a file the caller may open for writing */
+	const char *secret;	/* root's, mode 0600 */
+};
+
+/* Points @sw->link at the two files in turn, atomically, until killed. */
+static void swap_symlink_forever(const struct swapped *sw, const char *tmp)
+{
+	for (unsigned long i = 0;; i++) {
+		unlink(tmp);
+		if (symlink(i & 1 ? sw->secret : sw->mine, tmp) == 0)
+			rename(tmp, sw->link);
+	}
+}
+
+static int enable_through_swapped_symlink(void *arg)
+{
+	const struct swapped *sw = arg;
+	int i, enabled = 0, refused = 0;
+
+	if (become_nobody_with_cap_linux_immutable())
+		return 100;
+	for (i = 0; i < 400; i++) {
+		if (daxctl(sw->link, DAXCTL_F_STATIC, 0) == 0) {
+			/* The file it opened is the one it acted on. */
+			if (daxctl(sw->mine, DAXCTL_F_GET, 0) != DAXCTL_F_STATIC)
+				return 101;
+			if (daxctl(sw->mine, 0, 0))
+				return 102;
+			enabled++;
+		} else if (errno == EACCES) {
+			refused++;
+		} else {
+			return 103;
+		}
+		if (daxctl(sw->secret, DAXCTL_F_GET, 0) != 0)
+			return 104;
+	}
+	printf("# %d enabled through the symlink, %d refused with EACCES\n", enabled, refused);
+	/* Both outcomes seen: the swap really raced the calls. */
+	return enabled && refused ? 0 : 105;
+}
+
+TEST_F(daxfile, swapped_symlink_cannot_reach_unopenable_file)
+{
+	char link_path[PATH_MAX], tmp[PATH_MAX];
+	struct swapped sw = { .link = link_path, .mine = self->other, .secret = self->file };
+	pid_t swapper;
+
+	snprintf(link_path, sizeof(link_path), "%s/link", self->dir);
+	snprintf(tmp, sizeof(tmp), "%s/link.tmp", self->dir);
+	ASSERT_EQ(0, make_written(self->other, 4 * SZ_1M));
+	ASSERT_EQ(0, chown(self->other, 65534, 65534));
+	ASSERT_EQ(0, chmod(self->other, 0600));
+	ASSERT_EQ(0, chmod(self->file, 0600));
+	ASSERT_EQ(0, chmod(self->dir, 0755));
+	ASSERT_EQ(0, symlink(self->other, link_path));
+	swapper = fork();
+	ASSERT_LE(0, swapper);
+	if (swapper == 0)
+		swap_symlink_forever(&sw, tmp);
+	EXPECT_EQ(0, in_child(enable_through_swapped_symlink, &sw));
+	kill(swapper, SIGKILL);
+	waitpid(swapper, NULL, 0);
+	EXPECT_EQ(0, daxctl(self->file, DAXCTL_F_GET, 0));
+	unlink(link_path);
+	unlink(tmp);
+}
+
+static int get_as_nobody(void *path)
+{
+	if (setgroups(0, NULL) || setgid(65534) || setuid(65534))
+		return 100;
+	if (daxctl(path, DAXCTL_F_GET, 0) == DAXCTL_F_STATIC)
+		return 0;
+	return errno == EACCES ? 1 : 101;
+}
+
+TEST_F(daxfile, get_needs_search_permission_only)
+{
+	ASSERT_EQ(0, daxctl(self->file, DAXCTL_F_STATIC, 0));
+	ASSERT_EQ(0, chmod(self->file, 0600));
+	/* Like statx(): a file it cannot read, in a directory it can search. */
+	ASSERT_EQ(0, chmod(self->dir, 0711));
+	EXPECT_EQ(0, in_child(get_as_nobody, self->file));
+	/* Not through a directory it cannot search. */
+	ASSERT_EQ(0, chmod(self->dir, 0700));
+	EXPECT_EQ(1, in_child(get_as_nobody, self->file));
 }
 
 TEST_F(daxfile, shrinking_truncate_is_etxtbsy)
