@@ -6,7 +6,7 @@ SHELL := /bin/bash
 H := harness
 
 .PHONY: help run check kunit selftest lint consistency series tree toolchain base \
-	guest-kernel tools stress crash b4 check-commits shell vm clean distclean
+	guest-kernel tools stress crash b4 bench check-commits shell vm clean distclean
 
 help:
 	@echo "make run          boot a guest with emulated pmem and show daxfile at work"
@@ -15,6 +15,7 @@ help:
 	@echo "make selftest     tools/testing/selftests/daxfile in a DAX guest"
 	@echo "make stress       fuzz, race and fault-inject daxctl() in the debug guest, then kmemleak"
 	@echo "make crash        kill -9 QEMU mid-stream 10 times: no acknowledged record lost (slow)"
+	@echo "make bench        persistence, fault and activation costs as ratios; results/bench.md, .png"
 	@echo "make b4           b4's preflight checks and b4 prep --check on the series, offline"
 	@echo "make check-commits  build every commit of the series on its own (slow)"
 	@echo "make lint         checkpatch --strict, rustfmtcheck, CLIPPY=1 + WERROR, rustdoc, W=1"
@@ -56,6 +57,9 @@ stress: toolchain
 
 crash: toolchain
 	@$(H)/crash/run
+
+bench: toolchain
+	@$(H)/bench/run
 
 b4: toolchain
 	@$(H)/b4check
