@@ -32,7 +32,6 @@
  *    FIEMAP walk (the extent-level lower bound); median of 3 each.
  */
 #define _GNU_SOURCE
-#include <cpuid.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -41,6 +40,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "../demo/flush.h"
 #include <linux/daxfile.h>
 #include <linux/falloc.h>
 #include <linux/fiemap.h>
@@ -58,7 +59,6 @@
 #define MAP_SHARED_VALIDATE 0x03
 #endif
 
-#define LINE 64UL
 #define SZ_2M (2UL << 20)
 #define MIB (1UL << 20)
 
@@ -81,46 +81,6 @@ static uint64_t now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-enum flush_kind { CLWB, CLFLUSHOPT, CLFLUSH };
-static enum flush_kind kind = CLFLUSH;
-
-static void pick_flush(void)
-{
-	unsigned int a, b, c, d;
-
-	if (__get_cpuid_count(7, 0, &a, &b, &c, &d)) {
-		if (b & (1U << 24))
-			kind = CLWB;
-		else if (b & (1U << 23))
-			kind = CLFLUSHOPT;
-	}
-}
-
-static const char *flush_name(void)
-{
-	return kind == CLWB ? "clwb" : kind == CLFLUSHOPT ? "clflushopt" : "clflush";
-}
-
-/* Writes back the cache lines of [p, p + len), then sfence. */
-static inline void persist(const void *p, size_t len)
-{
-	uintptr_t a = (uintptr_t)p & ~(LINE - 1);
-
-	for (; a < (uintptr_t)p + len; a += LINE) {
-		switch (kind) {
-		case CLWB:
-			asm volatile(".byte 0x66, 0x0f, 0xae, 0x30" :: "a"(a) : "memory");
-			break;
-		case CLFLUSHOPT:
-			asm volatile(".byte 0x66, 0x0f, 0xae, 0x38" :: "a"(a) : "memory");
-			break;
-		default:
-			asm volatile("clflush (%0)" :: "r"(a) : "memory");
-		}
-	}
-	asm volatile("sfence" ::: "memory");
 }
 
 static char *path_of(const char *name)

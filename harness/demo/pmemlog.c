@@ -13,7 +13,6 @@
  * (sequence number, checksum, text).  A record is written and flushed
  * before the count that covers it, so a crash never exposes a torn record.
  */
-#include <cpuid.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,6 +21,8 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "flush.h"
 
 #define MAGIC 0x676f6c6d656d70ULL	/* "pmemlog" */
 #define LINE 64
@@ -37,46 +38,6 @@ struct record {
 	uint64_t sum;
 	char text[LINE - 16];
 };
-
-enum flush_kind { CLWB, CLFLUSHOPT, CLFLUSH };
-static enum flush_kind kind = CLFLUSH;
-
-static void pick_flush(void)
-{
-	unsigned int a, b, c, d;
-
-	if (__get_cpuid_count(7, 0, &a, &b, &c, &d)) {
-		if (b & (1U << 24))
-			kind = CLWB;
-		else if (b & (1U << 23))
-			kind = CLFLUSHOPT;
-	}
-}
-
-static const char *flush_name(void)
-{
-	return kind == CLWB ? "clwb" : kind == CLFLUSHOPT ? "clflushopt" : "clflush";
-}
-
-/* Writes back the cache lines of [p, p + len) and orders them before later stores. */
-static void persist(const void *p, size_t len)
-{
-	uintptr_t a = (uintptr_t)p & ~(uintptr_t)(LINE - 1);
-
-	for (; a < (uintptr_t)p + len; a += LINE) {
-		switch (kind) {
-		case CLWB:
-			asm volatile(".byte 0x66, 0x0f, 0xae, 0x30" :: "a"(a) : "memory");
-			break;
-		case CLFLUSHOPT:
-			asm volatile(".byte 0x66, 0x0f, 0xae, 0x38" :: "a"(a) : "memory");
-			break;
-		default:
-			asm volatile("clflush (%0)" :: "r"(a) : "memory");
-		}
-	}
-	asm volatile("sfence" ::: "memory");
-}
 
 static uint64_t checksum(const struct record *r)
 {
