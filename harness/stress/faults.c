@@ -226,6 +226,14 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	for (k = 0; k <= OTHERS; k++) {
+		/*
+		 * The file under test is static after the last round: make it
+		 * normal first, so that this push lands at length k - 1 and the
+		 * injected one at length k; a list that grows at length 4, 8 or
+		 * 16 then grows inside an injected call.
+		 */
+		if (daxctl(path, 0, 0))
+			errors++;
 		if (k && daxctl(other[k - 1], DAXCTL_F_STATIC, 0)) {
 			printf("faults: cannot enable %s: %s\n", other[k - 1], strerror(errno));
 			errors++;
