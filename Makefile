@@ -6,7 +6,7 @@ SHELL := /bin/bash
 H := harness
 
 .PHONY: help run check kunit selftest lint consistency series tree toolchain base \
-	guest-kernel tools stress crash b4 bench check-commits shell vm clean distclean
+	guest-kernel tools stress crash b4 bench check-commits check-arm64 shell vm clean distclean
 
 help:
 	@echo "make run          boot a guest with emulated pmem and show daxfile at work"
@@ -17,7 +17,8 @@ help:
 	@echo "make crash        kill -9 QEMU mid-stream 10 times: no acknowledged record lost (slow)"
 	@echo "make bench        persistence, fault and activation costs as ratios; results/bench.md, .png"
 	@echo "make b4           b4's preflight checks and b4 prep --check on the series, offline"
-	@echo "make check-commits  build every commit of the series on its own (slow)"
+	@echo "make check-commits  build every commit of the series on its own (also in make lint)"
+	@echo "make check-arm64  cross-build for arm64 (LLVM=1), boot it, call daxctl() as arm64 and arm32"
 	@echo "make lint         checkpatch --strict, rustfmtcheck, CLIPPY=1 + WERROR, rustdoc, W=1"
 	@echo "make consistency  patches/ applies to the base and matches the kernel-layout files"
 	@echo "make series       export build/linux commits to patches/ and the kernel-layout copies"
@@ -66,6 +67,9 @@ b4: toolchain
 
 check-commits: toolchain
 	@$(H)/check-commits
+
+check-arm64: toolchain
+	@$(H)/check-arm64
 
 tools: guest-kernel
 	@$(H)/tools

@@ -20,7 +20,7 @@ KTREE=$BUILD/linux
 # so the next run builds a new root.
 ROOT_PKGS="rustc rust-src rustfmt rust-clippy bindgen clang lld llvm libclang-dev
 make flex bison bc libelf-dev libssl-dev python3 cpio kmod git perl gcc libc6-dev
-qemu-system-x86 qemu-system-data busybox-static e2fsprogs xfsprogs rsync xz-utils
+qemu-system-x86 qemu-system-arm qemu-system-data busybox-static e2fsprogs xfsprogs rsync xz-utils
 patch diffutils file ca-certificates ccache b4 python3-matplotlib python3-ply python3-git"
 ROOT_KEY=$(printf '%s\n' "$SUITE" $ROOT_PKGS | sha256sum | cut -c1-12)
 ROOT=$CACHE/root-$SUITE-$ROOT_KEY
