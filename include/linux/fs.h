@@ -2165,11 +2165,7 @@ extern loff_t vfs_dedupe_file_range_one(struct file *src_file, loff_t src_pos,
 #define IS_SWAPFILE(inode)	((void)(inode), 0U)
 #endif
 
-#ifdef CONFIG_DAXFILE
 #define IS_DAXFILE(inode)	((inode)->i_flags & S_DAXFILE)
-#else
-#define IS_DAXFILE(inode)	((void)(inode), 0U)
-#endif
 
 #define IS_PRIVATE(inode)	((inode)->i_flags & S_PRIVATE)
 #define IS_IMA(inode)		((inode)->i_flags & S_IMA)
