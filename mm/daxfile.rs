@@ -2,12 +2,12 @@
 
 //! daxfile: static-dax files, the logic behind `daxctl(2)`.
 //!
-//! A static-dax file is a regular file on a DAX filesystem whose block map is frozen: every block
-//! in `[0, i_size)` is allocated and written, each `align`-sized chunk is physically contiguous and
-//! aligned, and nothing may change that (truncate, hole punch, fallocate, reflink, unlink, ...)
-//! until the file is returned to normal. Data writes stay allowed, so a program can `mmap()` the
-//! file and make stores durable with a CPU cache flush alone: no fault ever needs filesystem
-//! metadata to be written first.
+//! A static-dax file is a regular file on a DAX filesystem whose block map is frozen: every byte
+//! in `[0, i_size)` is in an allocated, written extent of a DAX device whose CPU cache flushes make
+//! stores durable, each `align`-sized chunk is physically contiguous and starts on an `align`
+//! boundary of physical memory, the block map is committed, and nothing may change it (truncate,
+//! hole punch, fallocate, reflink, unlink, ...) until the file is returned to normal. Data writes
+//! stay allowed.
 //!
 //! The freeze reuses `S_SWAPFILE`, which every map-changing path already refuses, and adds
 //! `S_DAXFILE`, which the data-write paths check to let static files through. The `struct file`
@@ -16,25 +16,41 @@
 //!
 //! # Locking
 //!
-//! Lock order: the inode's `i_rwsem`, then [`DAXFILES`]. `bmap()` is called with neither held:
-//! ext4's `->bmap` takes `i_rwsem` shared. An enable claims the inode with `S_SWAPFILE` under
-//! `i_rwsem` (map-changing operations are refused from then on), walks the block map unlocked,
-//! and then, under `i_rwsem` again, either commits (`S_DAXFILE` plus the list entry) or rolls
-//! the claim back. While a walk is in flight the inode has `S_SWAPFILE` without `S_DAXFILE`: a
-//! second enable gets `EBUSY`, a disable and `DAXCTL_F_GET` see a file that is not static.
+//! Lock order: the inode's `i_rwsem`, its mapping's `invalidate_lock`, then [`DAXFILES`]. An
+//! enable holds `i_rwsem` and the invalidate lock from its checks to its commit, like `swapon`'s
+//! `setup_swap_extents()` holds `i_rwsem`: writes, truncates and fallocates wait on `i_rwsem`, and
+//! page faults, which may allocate blocks or convert unwritten extents, wait on the invalidate
+//! lock. Within that section it commits the file's metadata (`vfs_fsync()`), reads the block map
+//! through the filesystem's `->report_extents`, and sets the flags and the list entry, whose
+//! memory was reserved before any lock was taken: nothing can fail after a successful walk. A
+//! disable takes `i_rwsem` too, so it waits for an enable in flight.
 //!
 //! C header: [`include/linux/daxfile.h`](srctree/include/linux/daxfile.h)
 
 use kernel::{
     bindings,
     capability::Capability,
+    dax,
     error::code::*,
-    ffi::{c_char, c_int, c_long},
-    fs::{file::flags, File, Filename, Inode},
-    page::PAGE_SIZE,
+    ffi::{
+        c_char,
+        c_int,
+        c_long, //
+    },
+    fs::{
+        file::flags,
+        Extent,
+        ExtentType,
+        File,
+        Filename,
+        InodeLockGuard, //
+    },
+    page::{
+        PAGE_SHIFT,
+        PAGE_SIZE, //
+    },
     prelude::*,
     sync::aref::ARef,
-    task::{self, Task},
     uaccess::UserPtr,
 };
 
@@ -55,18 +71,68 @@ const F_STATIC: u32 = bindings::DAXCTL_F_STATIC;
 /// The flags `daxctl()` knows.
 const F_VALID: u32 = F_GET | F_DAX | F_STATIC;
 
-/// The inode flag that a static-dax file has besides `S_SWAPFILE`.
-const S_DAXFILE: u32 = bindings::S_DAXFILE;
-/// The inode flag that makes the VFS refuse every change of the block map.
-const S_SWAPFILE: u32 = bindings::S_SWAPFILE;
+/// A static-dax file, as the list keeps it.
+struct Entry {
+    /// The file opened by the enabling call; it pins the inode and the mount.
+    file: ARef<File>,
+    /// The chunk size the enable checked, in bytes.
+    align: u64,
+}
 
-/// How many blocks the walk maps between two calls of [`BlockMap::resched`].
-const RESCHED_BLOCKS: u64 = 1024;
+/// The static-dax files.
+///
+/// # Invariants
+///
+/// `files.capacity() >= files.len() + reserved`.
+struct Daxfiles {
+    files: KVec<Entry>,
+    /// Slots promised to enables in flight, see [`Reservation`].
+    reserved: usize,
+}
 
 kernel::sync::global_lock! {
     // SAFETY: Initialised by `Daxfile::init()`, an initcall, before user space can call
     // `daxctl()`, the only user.
-    unsafe(uninit) static DAXFILES: Mutex<KVec<ARef<File>>> = KVec::new();
+    unsafe(uninit) static DAXFILES: Mutex<Daxfiles> = Daxfiles {
+        files: KVec::new(),
+        reserved: 0,
+    };
+}
+
+/// A slot of [`DAXFILES`] promised to one enable, so that adding its entry cannot fail.
+///
+/// Made before any inode lock is taken; dropping it unused gives the slot back.
+struct Reservation(());
+
+impl Reservation {
+    /// Reserves a slot; fails with `ENOMEM`.
+    fn new() -> Result<Self> {
+        let mut list = DAXFILES.lock();
+        let wanted = list.reserved.checked_add(1).ok_or(ENOMEM)?;
+        list.files.reserve(wanted, GFP_KERNEL)?;
+        // INVARIANT: `reserve()` made room for `len + reserved + 1` entries.
+        list.reserved = wanted;
+        Ok(Reservation(()))
+    }
+
+    /// Adds `entry` to the list in the reserved slot.
+    fn commit(self, entry: Entry) {
+        let mut list = DAXFILES.lock();
+        // INVARIANT: One reserved slot becomes one entry; `Drop` must not give it back.
+        list.reserved -= 1;
+        core::mem::forget(self);
+        if list.files.push_within_capacity(entry).is_err() {
+            // Unreachable by the invariant of `Daxfiles`.
+            pr_err!("no room for a reserved list entry\n");
+        }
+    }
+}
+
+impl Drop for Reservation {
+    fn drop(&mut self) {
+        // INVARIANT: Giving a slot back keeps the capacity bound.
+        DAXFILES.lock().reserved -= 1;
+    }
 }
 
 /// What one `daxctl()` call asks for.
@@ -116,83 +182,210 @@ fn align_bytes(align: c_int, page_size: usize) -> Result<u64> {
     Ok(align)
 }
 
-/// A file's block map, as far as the walk needs it.
-trait BlockMap {
-    /// Returns the device block that holds file block `block`, or 0 if the block is not mapped
-    /// and written (a hole, an unwritten extent, inline data).
-    fn bmap(&mut self, block: u64) -> Result<u64>;
-
-    /// Returns whether the walk must stop because the calling task is being killed.
-    fn fatal_signal_pending(&self) -> bool;
-
-    /// Called every [`RESCHED_BLOCKS`] blocks, to let other tasks run.
-    fn resched(&mut self);
+/// What the walk needs to know of one extent, as the filesystem reported it.
+#[derive(Clone, Copy, Debug)]
+struct ExtentInfo {
+    /// File offset of the first byte.
+    offset: i64,
+    /// Length in bytes.
+    length: u64,
+    /// What the extent is backed by.
+    kind: ExtentType,
+    /// Metadata needed to reach the extent is not committed.
+    dirty: bool,
+    /// The blocks are shared with another file.
+    shared: bool,
+    /// Byte offset into the DAX device.
+    addr: u64,
+    /// Identifies the DAX device (its address), `None` if the extent has none.
+    device: Option<usize>,
+    /// A CPU cache flush makes stores to the device durable.
+    synchronous: bool,
 }
 
-/// Checks that a file of `size` bytes with blocks of `1 << blkbits` bytes is static-dax capable
-/// for `align`-byte chunks, asking `map` for each block.
-///
-/// Every block in `[0, size)` must be mapped, `size` must be a non-zero multiple of `align`, and
-/// the blocks of each chunk must be physically contiguous, starting on an `align` boundary of the
-/// device. Returns `EINVAL` when the layout does not qualify, `EINTR` on a fatal signal, and any
-/// error of `map` as it is.
-fn check_layout(map: &mut impl BlockMap, size: i64, blkbits: u32, align: u64) -> Result {
-    let size = u64::try_from(size).map_err(|_| EINVAL)?;
-    let block_size = 1u64.checked_shl(blkbits).ok_or(EINVAL)?;
-    if size == 0 || size % align != 0 || align < block_size {
-        return Err(EINVAL);
-    }
-    let per_chunk = align >> blkbits;
-    let mut block = 0;
-    for _ in 0..size / align {
-        let mut first = 0;
-        for i in 0..per_chunk {
-            if map.fatal_signal_pending() {
-                return Err(EINTR);
-            }
-            let phys = map.bmap(block)?;
-            if phys == 0 {
-                return Err(EINVAL);
-            }
-            if i == 0 {
-                // The chunk starts at byte `phys << blkbits` of the device, which is a multiple
-                // of `align = per_chunk << blkbits` exactly when `phys` is one of `per_chunk`.
-                if phys % per_chunk != 0 {
-                    return Err(EINVAL);
-                }
-                first = phys;
-            } else if phys != first + i {
-                // No overflow: `first` is a multiple of `per_chunk` and `i < per_chunk`.
-                return Err(EINVAL);
-            }
-            block += 1;
-            if block % RESCHED_BLOCKS == 0 {
-                map.resched();
-            }
+impl ExtentInfo {
+    fn new(extent: &Extent) -> Self {
+        let dev = extent.dax_device();
+        ExtentInfo {
+            offset: extent.offset(),
+            length: extent.length(),
+            kind: extent.extent_type(),
+            dirty: extent.is_dirty(),
+            shared: extent.is_shared(),
+            addr: extent.addr(),
+            device: dev.map(|d| d.as_ptr() as usize),
+            synchronous: dev.is_some_and(|d| d.is_synchronous()),
         }
     }
-    Ok(())
 }
 
-/// The block map of a real inode, read through `bmap()`.
-struct InodeMap<'a> {
-    inode: &'a Inode,
-    task: &'a Task,
+/// The part of an extent the walk still has to place in physical memory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Span {
+    /// File offset of the first byte.
+    offset: u64,
+    /// Length in bytes, a non-zero multiple of the page size.
+    length: u64,
+    /// Byte offset into the DAX device of the first byte.
+    addr: u64,
 }
 
-impl BlockMap for InodeMap<'_> {
-    fn bmap(&mut self, block: u64) -> Result<u64> {
-        // `bmap()` fails only when the filesystem has no `->bmap` (XFS in DAX mode).
-        self.inode.bmap(block).map_err(|_| EOPNOTSUPP)
+/// What a successful walk found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Summary {
+    /// Physically contiguous extents.
+    extents: u64,
+}
+
+/// The static-dax policy, as a pure function of the extents of a file fed to it in file order.
+///
+/// [`Walk::extent`] checks what the filesystem says of an extent and returns the span of it that
+/// is inside the file and not yet seen; the caller resolves that span to physical addresses
+/// (the DAX device may map it in several pieces) and feeds each piece to [`Walk::segment`], which
+/// checks contiguity and alignment. [`Walk::finish`] checks that the whole file was covered.
+#[derive(Debug)]
+struct Walk {
+    /// File size in bytes.
+    size: u64,
+    /// Chunk size in bytes, a power of two of at least the page size.
+    align: u64,
+    page_size: u64,
+    /// File offset of the first byte not yet placed.
+    next: u64,
+    /// Physical address the byte at `next` must have to continue the current extent.
+    phys_next: Option<u64>,
+    /// The DAX device of the first extent.
+    device: Option<usize>,
+    summary: Summary,
+}
+
+impl Walk {
+    /// Starts the walk of a file of `size` bytes with `align`-byte chunks.
+    ///
+    /// `EINVAL` unless `size` is a non-zero multiple of `align`.
+    fn new(size: i64, align: u64, page_size: u64) -> Result<Self> {
+        let size = u64::try_from(size).map_err(|_| EINVAL)?;
+        if size == 0 || align < page_size || size % align != 0 {
+            return Err(EINVAL);
+        }
+        Ok(Walk {
+            size,
+            align,
+            page_size,
+            next: 0,
+            phys_next: None,
+            device: None,
+            summary: Summary { extents: 0 },
+        })
     }
 
-    fn fatal_signal_pending(&self) -> bool {
-        self.task.fatal_signal_pending()
+    /// Checks one extent and returns the span of it that the walk must place next, or `None` if
+    /// nothing of it is inside the file and not yet seen.
+    ///
+    /// `EINVAL` for anything but a written extent (a hole, an unwritten, delalloc or inline
+    /// extent), uncommitted metadata, shared blocks, an extent on another device or not on a DAX
+    /// device at all, and an extent that leaves a gap or is not page aligned; `EOPNOTSUPP` if the
+    /// DAX device is not synchronous.
+    fn extent(&mut self, e: &ExtentInfo) -> Result<Option<Span>> {
+        let offset = u64::try_from(e.offset).map_err(|_| EINVAL)?;
+        let end = offset.checked_add(e.length).ok_or(EINVAL)?.min(self.size);
+        if end <= self.next {
+            return Ok(None);
+        }
+        if offset > self.next || e.kind != ExtentType::Mapped || e.dirty || e.shared {
+            return Err(EINVAL);
+        }
+        let device = e.device.ok_or(EINVAL)?;
+        if *self.device.get_or_insert(device) != device {
+            return Err(EINVAL);
+        }
+        if !e.synchronous {
+            return Err(EOPNOTSUPP);
+        }
+        // The part before `next` was seen in an earlier extent.
+        let skip = self.next - offset;
+        let addr = e.addr.checked_add(skip).ok_or(EINVAL)?;
+        let length = end - self.next;
+        if addr % self.page_size != 0 || length % self.page_size != 0 {
+            return Err(EINVAL);
+        }
+        Ok(Some(Span {
+            offset: self.next,
+            length,
+            addr,
+        }))
     }
 
-    fn resched(&mut self) {
-        task::cond_resched();
+    /// Places `length` bytes of the file from `offset` on at physical address `phys`.
+    ///
+    /// `EINVAL` if a chunk of `align` bytes would not be physically contiguous, or would not start
+    /// on an `align` boundary of physical memory.
+    fn segment(&mut self, offset: u64, length: u64, phys: u64) -> Result {
+        let end = offset.checked_add(length).ok_or(EINVAL)?;
+        let phys_end = phys.checked_add(length).ok_or(EINVAL)?;
+        if offset != self.next || length == 0 || end > self.size {
+            return Err(EINVAL);
+        }
+        let continues = self.phys_next == Some(phys);
+        // A piece that starts inside a chunk must continue it physically.
+        if offset % self.align != 0 && !continues {
+            return Err(EINVAL);
+        }
+        // Within a piece, file and physical addresses advance together, so every chunk that
+        // starts in it is aligned if and only if the offsets agree modulo `align`.
+        let first_chunk = offset.next_multiple_of(self.align);
+        if first_chunk < end && phys % self.align != offset % self.align {
+            return Err(EINVAL);
+        }
+        if !continues {
+            self.summary.extents += 1;
+        }
+        self.next = end;
+        self.phys_next = Some(phys_end);
+        Ok(())
     }
+
+    /// Ends the walk: `EINVAL` unless every byte of the file was placed.
+    fn finish(self) -> Result<Summary> {
+        if self.next != self.size {
+            return Err(EINVAL);
+        }
+        Ok(self.summary)
+    }
+}
+
+/// Checks the block map of `file`, whose inode `guard` locks, against the static-dax policy for
+/// `align`-byte chunks, and returns what it found.
+///
+/// The caller also holds the mapping's invalidate lock and has committed the file's metadata.
+fn walk_file(file: &File, guard: &InodeLockGuard<'_>, align: u64) -> Result<Summary> {
+    let size = file.inode().size();
+    let mut walk = Walk::new(size, align, PAGE_SIZE as u64)?;
+    let task = current!();
+    file.report_extents(guard, 0, size, |extent| {
+        if task.fatal_signal_pending() {
+            return Err(EINTR);
+        }
+        let Some(mut span) = walk.extent(&ExtentInfo::new(extent))? else {
+            return Ok(());
+        };
+        // `Walk::extent` returned a span only for an extent with a DAX device.
+        let dev: &dax::Device = extent.dax_device().ok_or(EINVAL)?;
+        while span.length > 0 {
+            let pgoff = usize::try_from(span.addr >> PAGE_SHIFT).map_err(|_| EINVAL)?;
+            let pages = usize::try_from(span.length >> PAGE_SHIFT).unwrap_or(usize::MAX);
+            // A media error (`EHWPOISON`) or a device going away: the file cannot be mapped.
+            let (pfn, avail) = dev.pfn(pgoff, pages).map_err(|_| EIO)?;
+            let bytes = (avail as u64).checked_mul(PAGE_SIZE as u64).ok_or(EINVAL)?;
+            let bytes = bytes.min(span.length);
+            walk.segment(span.offset, bytes, (pfn as u64) << PAGE_SHIFT)?;
+            span.offset += bytes;
+            span.addr += bytes;
+            span.length -= bytes;
+        }
+        Ok(())
+    })?;
+    walk.finish()
 }
 
 /// Makes the file static-dax; see the module documentation for the protocol.
@@ -201,57 +394,62 @@ fn enable(file: &ARef<File>, align: u64) -> Result<c_long> {
     if !inode.is_reg() || !inode.is_dax() {
         return Err(EINVAL);
     }
+    // Before any lock: from here on, adding the list entry cannot fail.
+    let reservation = Reservation::new()?;
 
-    {
-        let _guard = inode.lock();
-        if inode.flags() & S_DAXFILE != 0 {
-            return Ok(0);
-        }
-        // A swap file, or another enable walking this file right now.
-        if inode.flags() & S_SWAPFILE != 0 {
-            return Err(EBUSY);
-        }
-        // Nobody could find the file again to disable it. Unlink takes `i_rwsem` and refuses
-        // `S_SWAPFILE` files, so the answer holds once the claim below is made.
-        if file.is_unlinked() {
-            return Err(ENOENT);
-        }
-        inode.set_flags(S_SWAPFILE, S_SWAPFILE);
+    let guard = inode.lock();
+    if inode.is_daxfile() {
+        // Already static: only a repeat of the same request succeeds.
+        let list = DAXFILES.lock();
+        let same = list.files.iter().any(|e| {
+            core::ptr::eq(e.file.inode().as_ptr(), inode.as_ptr()) && e.align == align
+        });
+        return if same { Ok(0) } else { Err(EBUSY) };
     }
-
-    let mut map = InodeMap {
-        inode,
-        task: current!(),
-    };
-    let walked = check_layout(&mut map, inode.size(), inode.blkbits(), align);
-
-    let _guard = inode.lock();
-    let committed = walked.and_then(|()| {
-        let mut list = DAXFILES.lock();
-        list.push(file.clone(), GFP_KERNEL)?;
-        inode.set_flags(S_DAXFILE, S_DAXFILE);
-        Ok(())
+    // A swap file.
+    if inode.is_swapfile() {
+        return Err(EBUSY);
+    }
+    // Nobody could find the file again to disable it. Unlink drops the link count under the
+    // inode lock and refuses `S_SWAPFILE` files, so the answer holds until the commit.
+    if inode.nlink() == 0 {
+        return Err(ENOENT);
+    }
+    let _invalidate = guard.lock_invalidate();
+    // Commit the block map first, so that what the walk sees survives a crash. A full fsync,
+    // not a datasync: XFS reports an inode as dirty (`IOMAP_F_DIRTY`) until its log item is
+    // unpinned, which a datasync leaves undone while a timestamp change is pending.
+    file.fsync(false)?;
+    let summary = walk_file(file, &guard, align)?;
+    guard.set_daxfile()?;
+    reservation.commit(Entry {
+        file: file.clone(),
+        align,
     });
-    if committed.is_err() {
-        inode.set_flags(0, S_SWAPFILE);
-    }
-    committed.map(|()| 0)
+    pr_debug!(
+        "inode {} static: {} bytes in {} extents, align {}\n",
+        inode.ino(),
+        inode.size(),
+        summary.extents,
+        align
+    );
+    Ok(0)
 }
 
 /// Returns a static-dax file to normal and drops the reference the list held.
 fn disable(file: &File) -> Result<c_long> {
     let inode = file.inode();
     let entry = {
-        let _guard = inode.lock();
-        if inode.flags() & S_DAXFILE == 0 {
+        let guard = inode.lock();
+        if !guard.clear_daxfile() {
             return Ok(0);
         }
         let mut list = DAXFILES.lock();
         let pos = list
+            .files
             .iter()
-            .position(|f| core::ptr::eq(f.inode().as_ptr(), inode.as_ptr()));
-        inode.set_flags(0, S_DAXFILE | S_SWAPFILE);
-        pos.and_then(|i| list.remove(i).ok())
+            .position(|e| core::ptr::eq(e.file.inode().as_ptr(), inode.as_ptr()));
+        pos.and_then(|i| list.files.remove(i).ok())
     };
     // Enable adds the entry together with `S_DAXFILE`, under the same locks.
     if entry.is_none() {
@@ -280,7 +478,7 @@ fn daxctl(path: UserPtr, flags: c_int, align: c_int) -> Result<c_long> {
     drop(name);
 
     match request {
-        Request::Get => Ok(if file.inode().flags() & S_DAXFILE != 0 {
+        Request::Get => Ok(if file.inode().is_daxfile() {
             // Lossless: a small flag value.
             F_STATIC as c_long
         } else {
@@ -326,59 +524,6 @@ mod tests {
 
     const PAGE: usize = 4096;
     const SZ_2M: u64 = 2 << 20;
-
-    /// A synthetic block map: file block `b` is at device block `phys(b)`.
-    struct Synthetic {
-        /// `(first file block, first device block, length)`; blocks not covered are holes.
-        extents: &'static [(u64, u64, u64)],
-        /// Fail the lookup of this file block with this error.
-        fail: Option<(u64, Error)>,
-        /// Report a fatal signal before this file block is looked up.
-        signal_at: Option<u64>,
-        looked_up: u64,
-        rescheds: u64,
-    }
-
-    impl Synthetic {
-        fn new(extents: &'static [(u64, u64, u64)]) -> Self {
-            Synthetic {
-                extents,
-                fail: None,
-                signal_at: None,
-                looked_up: 0,
-                rescheds: 0,
-            }
-        }
-    }
-
-    impl BlockMap for Synthetic {
-        fn bmap(&mut self, block: u64) -> Result<u64> {
-            self.looked_up += 1;
-            if let Some((b, err)) = self.fail {
-                if b == block {
-                    return Err(err);
-                }
-            }
-            Ok(self
-                .extents
-                .iter()
-                .find(|&&(start, _, len)| block >= start && block < start + len)
-                .map_or(0, |&(start, phys, _)| phys + (block - start)))
-        }
-
-        fn fatal_signal_pending(&self) -> bool {
-            self.signal_at == Some(self.looked_up)
-        }
-
-        fn resched(&mut self) {
-            self.rescheds += 1;
-        }
-    }
-
-    /// Walks `map` for a file of `size` bytes with 4 KiB blocks.
-    fn walk(map: &mut Synthetic, size: i64, align: u64) -> Result {
-        check_layout(map, size, 12, align)
-    }
 
     #[test]
     fn align_zero_is_page_size() {
@@ -453,139 +598,274 @@ mod tests {
         assert_eq!(parse_request(0, -4096, PAGE), Err(EINVAL));
     }
 
-    #[test]
-    fn walk_contiguous_4k() {
-        let mut map = Synthetic::new(&[(0, 1000, 16)]);
-        assert_eq!(walk(&mut map, 16 * 4096, 4096), Ok(()));
-        assert_eq!(map.looked_up, 16);
+    const SZ_1M: u64 = 1 << 20;
+    /// Where the synthetic DAX device starts in physical memory: 4 GiB, as `memmap=1G!4G`.
+    const BASE: u64 = 4 << 30;
+    const DEV: usize = 0x1000;
+
+    /// A written, committed extent of device `DEV`, which is synchronous.
+    fn mapped(offset: u64, length: u64, addr: u64) -> ExtentInfo {
+        ExtentInfo {
+            offset: offset as i64,
+            length,
+            kind: ExtentType::Mapped,
+            dirty: false,
+            shared: false,
+            addr,
+            device: Some(DEV),
+            synchronous: true,
+        }
+    }
+
+    /// Walks `extents` for a file of `size` bytes; the device maps its byte `a` at physical
+    /// address `base + a`, in pieces of at most `piece` bytes, the piece after each multiple of
+    /// `gap_every` bytes of the device (if non-zero) being moved up by `align` (so
+    /// discontiguous).
+    fn run_pieces(
+        size: u64,
+        align: u64,
+        base: u64,
+        piece: u64,
+        gap_every: u64,
+        extents: &[ExtentInfo],
+    ) -> Result<Summary> {
+        let mut walk = Walk::new(size as i64, align, PAGE as u64)?;
+        for e in extents {
+            let Some(mut span) = walk.extent(e)? else {
+                continue;
+            };
+            while span.length > 0 {
+                let n = span.length.min(piece);
+                let shift = span.addr.checked_div(gap_every).map_or(0, |n| n * align);
+                walk.segment(span.offset, n, base + span.addr + shift)?;
+                span.offset += n;
+                span.addr += n;
+                span.length -= n;
+            }
+        }
+        walk.finish()
+    }
+
+    fn run(size: u64, align: u64, base: u64, extents: &[ExtentInfo]) -> Result<Summary> {
+        run_pieces(size, align, base, u64::MAX, 0, extents)
+    }
+
+    fn one(extents: u64) -> Result<Summary> {
+        Ok(Summary { extents })
     }
 
     #[test]
-    fn walk_scattered_blocks_ok_for_4k() {
-        // With page-sized chunks every block is its own chunk: no contiguity is needed.
-        let mut map = Synthetic::new(&[(0, 7, 1), (1, 3, 1), (2, 900, 2)]);
-        assert_eq!(walk(&mut map, 4 * 4096, 4096), Ok(()));
+    fn walk_one_written_extent() {
+        assert_eq!(run(8 * SZ_1M, SZ_2M, BASE, &[mapped(0, 8 * SZ_1M, 0)]), one(1));
     }
 
     #[test]
-    fn walk_contiguous_2m() {
-        // Two 2 MiB chunks, 512 blocks each, at device blocks 512 and 4096: both aligned.
-        let mut map = Synthetic::new(&[(0, 512, 512), (512, 4096, 512)]);
-        assert_eq!(walk(&mut map, 2 * SZ_2M as i64, SZ_2M), Ok(()));
-        assert_eq!(map.looked_up, 1024);
+    fn walk_hole_is_einval() {
+        let hole = ExtentInfo {
+            kind: ExtentType::Hole,
+            ..mapped(4 * SZ_1M, 4 * SZ_1M, 0)
+        };
+        let file = [mapped(0, 4 * SZ_1M, 0), hole];
+        assert_eq!(run(8 * SZ_1M, PAGE as u64, BASE, &file), Err(EINVAL));
     }
 
     #[test]
-    fn walk_hole_at_start() {
-        let mut map = Synthetic::new(&[(1, 1001, 15)]);
-        assert_eq!(walk(&mut map, 16 * 4096, 4096), Err(EINVAL));
-        assert_eq!(map.looked_up, 1);
+    fn walk_unwritten_delalloc_inline_other_are_einval() {
+        for kind in [
+            ExtentType::Unwritten,
+            ExtentType::Delalloc,
+            ExtentType::Inline,
+            ExtentType::Other,
+        ] {
+            let e = ExtentInfo {
+                kind,
+                ..mapped(0, SZ_2M, 0)
+            };
+            assert_eq!(run(SZ_2M, PAGE as u64, BASE, &[e]), Err(EINVAL));
+        }
     }
 
     #[test]
-    fn walk_hole_in_middle() {
-        let mut map = Synthetic::new(&[(0, 1000, 7), (8, 1008, 8)]);
-        assert_eq!(walk(&mut map, 16 * 4096, 4096), Err(EINVAL));
-        assert_eq!(map.looked_up, 8);
+    fn walk_uncommitted_metadata_is_einval() {
+        let e = ExtentInfo {
+            dirty: true,
+            ..mapped(0, SZ_2M, 0)
+        };
+        assert_eq!(run(SZ_2M, PAGE as u64, BASE, &[e]), Err(EINVAL));
     }
 
     #[test]
-    fn walk_hole_at_end() {
-        let mut map = Synthetic::new(&[(0, 1000, 15)]);
-        assert_eq!(walk(&mut map, 16 * 4096, 4096), Err(EINVAL));
-        assert_eq!(map.looked_up, 16);
+    fn walk_shared_blocks_are_einval() {
+        let shared = ExtentInfo {
+            shared: true,
+            ..mapped(SZ_2M, SZ_2M, SZ_2M)
+        };
+        let file = [mapped(0, SZ_2M, 0), shared];
+        assert_eq!(run(2 * SZ_2M, PAGE as u64, BASE, &file), Err(EINVAL));
     }
 
     #[test]
-    fn walk_hole_inside_2m_chunk() {
-        let mut map = Synthetic::new(&[(0, 512, 100), (101, 613, 411)]);
-        assert_eq!(walk(&mut map, SZ_2M as i64, SZ_2M), Err(EINVAL));
+    fn walk_other_device_is_einval() {
+        let other = ExtentInfo {
+            device: Some(DEV + 1),
+            ..mapped(SZ_2M, SZ_2M, SZ_2M)
+        };
+        let file = [mapped(0, SZ_2M, 0), other];
+        assert_eq!(run(2 * SZ_2M, PAGE as u64, BASE, &file), Err(EINVAL));
     }
 
     #[test]
-    fn walk_misaligned_physical_start() {
-        // Contiguous, but the chunk starts 4 KiB past a 2 MiB boundary.
-        let mut map = Synthetic::new(&[(0, 513, 512)]);
-        assert_eq!(walk(&mut map, SZ_2M as i64, SZ_2M), Err(EINVAL));
-        assert_eq!(map.looked_up, 1);
+    fn walk_no_dax_device_is_einval() {
+        let e = ExtentInfo {
+            device: None,
+            synchronous: false,
+            ..mapped(0, SZ_2M, 0)
+        };
+        assert_eq!(run(SZ_2M, PAGE as u64, BASE, &[e]), Err(EINVAL));
     }
 
     #[test]
-    fn walk_misaligned_second_chunk() {
-        let mut map = Synthetic::new(&[(0, 512, 512), (512, 2048 + 8, 512)]);
-        assert_eq!(walk(&mut map, 2 * SZ_2M as i64, SZ_2M), Err(EINVAL));
-        assert_eq!(map.looked_up, 513);
+    fn walk_not_synchronous_is_eopnotsupp() {
+        let e = ExtentInfo {
+            synchronous: false,
+            ..mapped(0, SZ_2M, 0)
+        };
+        assert_eq!(run(SZ_2M, PAGE as u64, BASE, &[e]), Err(EOPNOTSUPP));
     }
 
     #[test]
-    fn walk_discontiguous_inside_2m_chunk() {
-        // Aligned start, but the second half of the chunk is elsewhere on the device.
-        let mut map = Synthetic::new(&[(0, 1024, 256), (256, 8192 + 256, 256)]);
-        assert_eq!(walk(&mut map, SZ_2M as i64, SZ_2M), Err(EINVAL));
-        assert_eq!(map.looked_up, 257);
+    fn walk_gap_between_extents_is_einval() {
+        let file = [mapped(0, 4 * SZ_1M, 0), mapped(6 * SZ_1M, 2 * SZ_1M, 6 * SZ_1M)];
+        assert_eq!(run(8 * SZ_1M, PAGE as u64, BASE, &file), Err(EINVAL));
     }
 
     #[test]
-    fn walk_partial_last_chunk() {
-        // 3 MiB is mapped and aligned, but not a multiple of 2 MiB.
-        let mut map = Synthetic::new(&[(0, 512, 768)]);
-        assert_eq!(walk(&mut map, 3 << 20, SZ_2M), Err(EINVAL));
-        assert_eq!(map.looked_up, 0);
+    fn walk_missing_tail_is_einval() {
+        assert_eq!(
+            run(8 * SZ_1M, PAGE as u64, BASE, &[mapped(0, 6 * SZ_1M, 0)]),
+            Err(EINVAL)
+        );
     }
 
     #[test]
-    fn walk_size_not_block_multiple() {
-        let mut map = Synthetic::new(&[(0, 1000, 2)]);
-        assert_eq!(walk(&mut map, 4096 + 100, 4096), Err(EINVAL));
+    fn walk_alignment_is_physical() {
+        // A partition that starts 1 MiB into the device: every block is 2 MiB aligned on the
+        // partition, none in physical memory.
+        let file = [mapped(0, 8 * SZ_1M, SZ_1M)];
+        assert_eq!(run(8 * SZ_1M, SZ_2M, BASE, &file), Err(EINVAL));
+        assert_eq!(run(8 * SZ_1M, SZ_1M, BASE, &file), one(1));
+        // The same file on a device that starts 1 MiB past a 2 MiB boundary is aligned.
+        assert_eq!(run(8 * SZ_1M, SZ_2M, BASE + SZ_1M, &file), one(1));
     }
 
     #[test]
-    fn walk_zero_length() {
-        let mut map = Synthetic::new(&[]);
-        assert_eq!(walk(&mut map, 0, 4096), Err(EINVAL));
-        assert_eq!(map.looked_up, 0);
+    fn walk_merges_contiguous_extents_inside_a_chunk() {
+        // Two extents split in the middle of a chunk, physically adjacent: one extent.
+        let file = [mapped(0, SZ_1M, 0), mapped(SZ_1M, 3 * SZ_1M, SZ_1M)];
+        assert_eq!(run(4 * SZ_1M, SZ_2M, BASE, &file), one(1));
     }
 
     #[test]
-    fn walk_negative_size() {
-        let mut map = Synthetic::new(&[]);
-        assert_eq!(walk(&mut map, -4096, 4096), Err(EINVAL));
+    fn walk_split_chunk_is_einval() {
+        // The second half of the first chunk is elsewhere on the device.
+        let file = [mapped(0, SZ_1M, 0), mapped(SZ_1M, 3 * SZ_1M, 9 * SZ_1M)];
+        assert_eq!(run(4 * SZ_1M, SZ_2M, BASE, &file), Err(EINVAL));
+        // With 1 MiB chunks, the same layout qualifies.
+        assert_eq!(run(4 * SZ_1M, SZ_1M, BASE, &file), one(2));
     }
 
     #[test]
-    fn walk_align_bigger_than_file() {
-        let mut map = Synthetic::new(&[(0, 512, 16)]);
-        assert_eq!(walk(&mut map, 16 * 4096, SZ_2M), Err(EINVAL));
-        assert_eq!(map.looked_up, 0);
+    fn walk_extents_at_chunk_boundaries_need_not_be_adjacent() {
+        let file = [mapped(0, SZ_2M, 8 * SZ_2M), mapped(SZ_2M, SZ_2M, 2 * SZ_2M)];
+        assert_eq!(run(2 * SZ_2M, SZ_2M, BASE, &file), one(2));
     }
 
     #[test]
-    fn walk_align_smaller_than_block() {
-        // 64 KiB blocks with 4 KiB chunks cannot work.
-        let mut map = Synthetic::new(&[(0, 16, 4)]);
-        assert_eq!(check_layout(&mut map, 4 << 16, 16, 4096), Err(EINVAL));
+    fn walk_misaligned_second_extent_is_einval() {
+        let file = [mapped(0, SZ_2M, 0), mapped(SZ_2M, SZ_2M, 5 * SZ_1M)];
+        assert_eq!(run(2 * SZ_2M, SZ_2M, BASE, &file), Err(EINVAL));
     }
 
     #[test]
-    fn walk_bmap_error_propagates() {
-        let mut map = Synthetic::new(&[(0, 1000, 16)]);
-        map.fail = Some((5, EOPNOTSUPP));
-        assert_eq!(walk(&mut map, 16 * 4096, 4096), Err(EOPNOTSUPP));
-        assert_eq!(map.looked_up, 6);
+    fn walk_device_pieces_contiguous_merge() {
+        // The device maps the extent in 64 KiB pieces, contiguously.
+        assert_eq!(
+            run_pieces(4 * SZ_1M, SZ_2M, BASE, 64 << 10, 0, &[mapped(0, 4 * SZ_1M, 0)]),
+            one(1)
+        );
     }
 
     #[test]
-    fn walk_fatal_signal_interrupts() {
-        let mut map = Synthetic::new(&[(0, 1000, 16)]);
-        map.signal_at = Some(3);
-        assert_eq!(walk(&mut map, 16 * 4096, 4096), Err(EINTR));
-        assert_eq!(map.looked_up, 3);
+    fn walk_device_pieces_discontiguous_inside_chunk_is_einval() {
+        // Physically discontiguous after every 1 MiB of the device: inside each 2 MiB chunk.
+        let file = [mapped(0, 4 * SZ_1M, 0)];
+        assert_eq!(
+            run_pieces(4 * SZ_1M, SZ_2M, BASE, SZ_1M, SZ_1M, &file),
+            Err(EINVAL)
+        );
+        // At 2 MiB boundaries, each piece stays aligned: two extents.
+        assert_eq!(
+            run_pieces(4 * SZ_1M, SZ_2M, BASE, SZ_2M, SZ_2M, &file),
+            one(2)
+        );
     }
 
     #[test]
-    fn walk_reschedules_on_long_files() {
-        let mut map = Synthetic::new(&[(0, 1 << 20, 4096)]);
-        assert_eq!(walk(&mut map, 4096 * 4096, 4096), Ok(()));
-        assert_eq!(map.rescheds, 4096 / RESCHED_BLOCKS);
+    fn walk_overlapping_and_overlong_extents_are_clipped() {
+        // The second report starts inside the first, and the last runs past EOF.
+        let file = [mapped(0, 4 * SZ_1M, 0), mapped(2 * SZ_1M, 64 * SZ_1M, 2 * SZ_1M)];
+        assert_eq!(run(8 * SZ_1M, SZ_2M, BASE, &file), one(1));
+        // An extent entirely seen already is skipped.
+        let file = [mapped(0, 8 * SZ_1M, 0), mapped(0, SZ_1M, 0)];
+        assert_eq!(run(8 * SZ_1M, SZ_2M, BASE, &file), one(1));
+    }
+
+    #[test]
+    fn walk_unaligned_device_address_is_einval() {
+        assert_eq!(
+            run(SZ_2M, PAGE as u64, BASE, &[mapped(0, SZ_2M, 512)]),
+            Err(EINVAL)
+        );
+    }
+
+    #[test]
+    fn walk_bad_sizes_are_einval() {
+        let e = [mapped(0, 8 * SZ_1M, 0)];
+        assert_eq!(run(0, PAGE as u64, BASE, &e), Err(EINVAL));
+        assert_eq!(run(3 * SZ_1M, SZ_2M, BASE, &e), Err(EINVAL));
+        assert_eq!(run(4096 + 100, PAGE as u64, BASE, &e), Err(EINVAL));
+        assert_eq!(Walk::new(-4096, PAGE as u64, PAGE as u64).err(), Some(EINVAL));
+        assert_eq!(Walk::new(i64::MIN, PAGE as u64, PAGE as u64).err(), Some(EINVAL));
+    }
+
+    #[test]
+    fn walk_negative_offset_is_einval() {
+        let e = ExtentInfo {
+            offset: -4096,
+            ..mapped(0, SZ_2M, 0)
+        };
+        assert_eq!(run(SZ_2M, PAGE as u64, BASE, &[e]), Err(EINVAL));
+    }
+
+    #[test]
+    fn walk_huge_file_without_overflow() {
+        // A 4 EiB file in one extent, and in 1 GiB chunks.
+        let size = 1u64 << 62;
+        assert_eq!(run(size, 1 << 30, 0, &[mapped(0, u64::MAX, 0)]), one(1));
+        // A device address near the top of the address space overflows: refused, no panic.
+        assert_eq!(
+            run(SZ_2M, PAGE as u64, 0, &[mapped(0, SZ_2M, u64::MAX - 4095)]),
+            Err(EINVAL)
+        );
+        let mut walk = Walk::new(size as i64, 1 << 30, PAGE as u64).unwrap();
+        assert_eq!(walk.segment(0, size, u64::MAX - (1 << 30) + 1), Err(EINVAL));
+    }
+
+    #[test]
+    fn walk_segment_out_of_order_is_einval() {
+        let mut walk = Walk::new(SZ_2M as i64, PAGE as u64, PAGE as u64).unwrap();
+        assert_eq!(walk.segment(PAGE as u64, PAGE as u64, BASE), Err(EINVAL));
+        assert_eq!(walk.segment(0, 0, BASE), Err(EINVAL));
+        assert_eq!(walk.segment(0, 2 * SZ_2M, BASE), Err(EINVAL));
     }
 }

@@ -70,6 +70,7 @@ struct fsnotify_mark_connector;
 struct fs_context;
 struct fs_parameter_spec;
 struct file_kattr;
+struct iomap;
 struct iomap_ops;
 struct delegated_inode;
 
@@ -438,6 +439,15 @@ struct address_space_operations {
 	int (*swap_activate)(struct swap_info_struct *sis, struct file *file,
 				sector_t *span);
 	void (*swap_deactivate)(struct file *file);
+
+	/*
+	 * Report the block map of [pos, pos + len) of @file, extent by
+	 * extent, to @actor, as the DAX fault path would map it.  Called
+	 * with i_rwsem held.
+	 */
+	int (*report_extents)(struct file *file, loff_t pos, loff_t len,
+			      int (*actor)(const struct iomap *iomap, void *data),
+			      void *data);
 };
 
 extern const struct address_space_operations empty_aops;

@@ -51,6 +51,7 @@
 #include <linux/cpufreq.h>
 #include <linux/cpumask.h>
 #include <linux/cred.h>
+#include <linux/dax.h>
 #include <linux/daxfile.h>
 #include <linux/debugfs.h>
 #include <linux/device/faux.h>
@@ -67,6 +68,7 @@
 #include <linux/i2c.h>
 #include <linux/interrupt.h>
 #include <linux/io-pgtable.h>
+#include <linux/iomap.h>
 #include <linux/ioport.h>
 #include <linux/iosys-map.h>
 #include <linux/jiffies.h>

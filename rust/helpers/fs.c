@@ -16,16 +16,6 @@ __rust_helper struct filename *rust_helper_getname(const char __user *name)
 	return getname(name);
 }
 
-__rust_helper struct dentry *rust_helper_file_dentry(const struct file *file)
-{
-	return file_dentry(file);
-}
-
-__rust_helper bool rust_helper_d_unlinked(const struct dentry *dentry)
-{
-	return d_unlinked(dentry);
-}
-
 __rust_helper loff_t rust_helper_i_size_read(const struct inode *inode)
 {
 	return i_size_read(inode);
@@ -39,4 +29,14 @@ __rust_helper void rust_helper_inode_lock(struct inode *inode)
 __rust_helper void rust_helper_inode_unlock(struct inode *inode)
 {
 	inode_unlock(inode);
+}
+
+__rust_helper void rust_helper_filemap_invalidate_lock(struct address_space *mapping)
+{
+	filemap_invalidate_lock(mapping);
+}
+
+__rust_helper void rust_helper_filemap_invalidate_unlock(struct address_space *mapping)
+{
+	filemap_invalidate_unlock(mapping);
 }

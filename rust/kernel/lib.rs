@@ -63,6 +63,8 @@ pub mod cpu;
 pub mod cpufreq;
 pub mod cpumask;
 pub mod cred;
+#[cfg(CONFIG_DAX = "y")]
+pub mod dax;
 pub mod debugfs;
 pub mod device;
 pub mod device_id;

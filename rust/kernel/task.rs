@@ -442,13 +442,3 @@ pub fn might_sleep() {
     // SAFETY: Always safe to call.
     unsafe { crate::bindings::might_resched() }
 }
-
-/// Gives the scheduler a chance to run other tasks, as the C side `cond_resched()`.
-///
-/// Long loops in process context call this so that they do not hog the CPU on kernels without
-/// full preemption. This function can only be used in a nonatomic context.
-#[inline]
-pub fn cond_resched() {
-    // SAFETY: Always safe to call from a nonatomic context, which the caller guarantees.
-    unsafe { crate::bindings::cond_resched() };
-}

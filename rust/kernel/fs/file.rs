@@ -12,7 +12,8 @@ use crate::{
     cred::Credential,
     error::{code::*, from_err_ptr, to_result, Error, Result},
     fmt,
-    fs::{Filename, Inode},
+    ffi::{c_int, c_void},
+    fs::{Extent, Filename, Inode, InodeLockGuard},
     sync::aref::{ARef, AlwaysRefCounted},
     types::{NotThreadSafe, Opaque},
 };
@@ -355,16 +356,82 @@ impl LocalFile {
         unsafe { Inode::from_raw(inode) }
     }
 
-    /// Returns whether the file's directory entry has been removed from the namespace, as
-    /// `d_unlinked()` on its dentry.
+    /// Writes the file's dirty data and the metadata needed to read it back to stable storage, as
+    /// `vfs_fsync()`.
     ///
-    /// The answer can change at any time unless the caller holds the lock of the inode; unlink
-    /// takes it to remove the entry.
+    /// With `datasync`, metadata that is not needed to read the data (timestamps) may stay
+    /// uncommitted, as with `fdatasync(2)`. This may sleep, and takes filesystem locks: never call
+    /// it with a lock that the filesystem's `->fsync` takes itself.
     #[inline]
-    pub fn is_unlinked(&self) -> bool {
-        // SAFETY: The file is valid because the shared reference guarantees a nonzero refcount,
-        // and an open file pins its dentry, so both calls see valid objects.
-        unsafe { bindings::d_unlinked(bindings::file_dentry(self.as_ptr())) }
+    pub fn fsync(&self, datasync: bool) -> Result {
+        // SAFETY: The file is valid because the shared reference guarantees a nonzero refcount.
+        to_result(unsafe { bindings::vfs_fsync(self.as_ptr(), i32::from(datasync)) })
+    }
+
+    /// Reports the block map of bytes `[pos, pos + len)` of the file to `actor`, extent by extent
+    /// in file order, through the filesystem's `->report_extents`.
+    ///
+    /// `guard` must be the lock of this file's inode: holding it (and, to keep page faults from
+    /// allocating blocks meanwhile, the mapping's invalidate lock) keeps the block map from
+    /// changing during the walk. The walk stops at the first error of `actor` or of the
+    /// filesystem and returns it. Fails with `EINVAL` if `guard` locks another inode or the range
+    /// is negative, and with `EOPNOTSUPP` if the filesystem cannot report extents for this file
+    /// (only DAX files on ext4 and XFS can today).
+    pub fn report_extents<F>(
+        &self,
+        guard: &InodeLockGuard<'_>,
+        pos: Offset,
+        len: Offset,
+        mut actor: F,
+    ) -> Result
+    where
+        F: FnMut(&Extent) -> Result,
+    {
+        /// Calls the closure behind `data` with the extent `iomap`.
+        ///
+        /// # Safety
+        ///
+        /// `iomap` must be valid as [`Extent::from_raw`] requires, for the duration of the call,
+        /// and `data` must point to an `F` that is not otherwise in use.
+        unsafe extern "C" fn trampoline<F>(
+            iomap: *const bindings::iomap,
+            data: *mut c_void,
+        ) -> c_int
+        where
+            F: FnMut(&Extent) -> Result,
+        {
+            // SAFETY: The caller guarantees that `data` points to an `F` nobody else uses now.
+            let actor = unsafe { &mut *data.cast::<F>() };
+            // SAFETY: The caller guarantees that `iomap` is valid for this call.
+            let extent = unsafe { Extent::from_raw(iomap) };
+            match actor(extent) {
+                Ok(()) => 0,
+                Err(e) => e.to_errno(),
+            }
+        }
+
+        if !ptr::eq(guard.inode(), self.inode()) || pos < 0 || len < 0 {
+            return Err(EINVAL);
+        }
+        // SAFETY: The file is valid because the shared reference guarantees a nonzero refcount.
+        // `f_mapping` is set at open time and points to the inode's mapping, whose `a_ops` are set
+        // when the inode is set up and stay while it is in use (a per-file DAX change takes effect
+        // only when the inode is next read in).
+        let report = unsafe { (*(*(*self.as_ptr()).f_mapping).a_ops).report_extents };
+        let report = report.ok_or(EOPNOTSUPP)?;
+        // SAFETY: The file is valid, and the caller holds its inode lock, as `->report_extents`
+        // requires. The filesystem calls `trampoline::<F>` with iomaps that are valid for the
+        // duration of the call, whose `dax_dev` is the filesystem's and outlives the walk, and
+        // with `data`, which points to `actor`, borrowed mutably here for the whole walk.
+        to_result(unsafe {
+            report(
+                self.as_ptr(),
+                pos,
+                len,
+                Some(trampoline::<F>),
+                (&raw mut actor).cast(),
+            )
+        })
     }
 }
 

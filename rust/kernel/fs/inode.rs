@@ -6,7 +6,7 @@
 
 use crate::{
     bindings,
-    error::{to_result, Result},
+    error::{code::EBUSY, Result},
     types::{NotThreadSafe, Opaque},
 };
 use core::ptr;
@@ -52,6 +52,14 @@ impl Inode {
         self.0.get()
     }
 
+    /// Returns the inode number, `i_ino`.
+    #[inline]
+    pub fn ino(&self) -> u64 {
+        // SAFETY: By the type invariant the inode is valid; `i_ino` is set when the inode is
+        // created and does not change while it is in use.
+        unsafe { (*self.as_ptr()).i_ino }
+    }
+
     /// Returns the mode (file type and permission bits), `i_mode`.
     #[inline]
     pub fn mode(&self) -> u16 {
@@ -80,15 +88,28 @@ impl Inode {
         self.flags() & bindings::S_DAX != 0
     }
 
-    /// Atomically replaces the `i_flags` bits in `mask` with `flags`, as `inode_set_flags()`.
-    ///
-    /// `flags` must be a subset of `mask`. Callers that test and then change a flag must
-    /// serialise against each other, for example by holding the inode lock.
+    /// Returns whether the block map of this file is frozen by `daxctl(2)` (`S_DAXFILE`).
     #[inline]
-    pub fn set_flags(&self, flags: u32, mask: u32) {
-        // SAFETY: By the type invariant the inode is valid; `inode_set_flags` updates `i_flags`
-        // with an atomic compare-and-exchange.
-        unsafe { bindings::inode_set_flags(self.as_ptr(), flags, mask) }
+    pub fn is_daxfile(&self) -> bool {
+        self.flags() & bindings::S_DAXFILE != 0
+    }
+
+    /// Returns whether this is an active swap file or a static-dax file (`S_SWAPFILE`): the VFS
+    /// refuses every change of its block map.
+    #[inline]
+    pub fn is_swapfile(&self) -> bool {
+        self.flags() & bindings::S_SWAPFILE != 0
+    }
+
+    /// Returns the number of hard links, `i_nlink`.
+    ///
+    /// It can change at any time unless the caller holds the inode lock, which link and unlink
+    /// take.
+    #[inline]
+    pub fn nlink(&self) -> u32 {
+        // SAFETY: By the type invariant the inode is valid. `i_nlink` is only changed under the
+        // inode lock, and read locklessly elsewhere with `READ_ONCE()`; read it once and volatile.
+        unsafe { ptr::read_volatile(&raw const (*self.as_ptr()).__bindgen_anon_1.i_nlink) }
     }
 
     /// Returns the file size in bytes, as `i_size_read()`.
@@ -119,25 +140,6 @@ impl Inode {
             _not_send: NotThreadSafe,
         }
     }
-
-    /// Maps file block `block` to the block of the device that holds it, as `bmap()`.
-    ///
-    /// Blocks are counted in units of the inode's block size, see [`Inode::blkbits`]. A hole
-    /// reads as block 0, and so does anything else the filesystem's `->bmap` cannot report as
-    /// mapped: an unwritten extent, inline data, a reflinked inode on XFS, or an error. Fails
-    /// with `EINVAL` if the filesystem has no `->bmap`.
-    ///
-    /// This may sleep, and some filesystems (ext4) take the inode lock shared inside: never call
-    /// it while holding the inode lock.
-    #[cfg(CONFIG_BLOCK)]
-    #[inline]
-    pub fn bmap(&self, block: u64) -> Result<u64> {
-        let mut sector: bindings::sector_t = block;
-        // SAFETY: By the type invariant the inode is valid, and `sector` is a valid location for
-        // the result.
-        to_result(unsafe { bindings::bmap(self.as_ptr(), &mut sector) })?;
-        Ok(sector)
-    }
 }
 
 /// A held inode lock (`i_rwsem`, taken for writing); see [`Inode::lock`].
@@ -145,6 +147,7 @@ impl Inode {
 /// # Invariants
 ///
 /// The lock of `inode` is held by the current task for as long as this guard exists.
+#[must_use = "the inode lock is released as soon as the guard is dropped"]
 pub struct InodeLockGuard<'a> {
     inode: &'a Inode,
     // A rw_semaphore must be released by the task that took it.
@@ -157,6 +160,60 @@ impl InodeLockGuard<'_> {
     pub fn inode(&self) -> &Inode {
         self.inode
     }
+
+    /// Takes the invalidate lock of the inode's mapping for writing, as
+    /// `filemap_invalidate_lock()`.
+    ///
+    /// Page faults take it shared before they allocate blocks or convert unwritten extents, so
+    /// holding it with the inode lock keeps the block map from changing. This may sleep.
+    #[inline]
+    pub fn lock_invalidate(&self) -> InvalidateLockGuard<'_> {
+        // SAFETY: By the type invariant the inode is valid, and so is its `i_mapping`. The
+        // invalidate lock nests inside the inode lock, which we hold.
+        unsafe { bindings::filemap_invalidate_lock((*self.inode.as_ptr()).i_mapping) };
+        // INVARIANT: We just took the lock.
+        InvalidateLockGuard {
+            inode: self.inode,
+            _not_send: NotThreadSafe,
+        }
+    }
+
+    /// Freezes the block map of the inode for `daxctl(2)`: sets `S_SWAPFILE`, which makes the VFS
+    /// refuse every change of the block map, and `S_DAXFILE`, which lets data writes through.
+    ///
+    /// Fails with `EBUSY`, and changes nothing, if `S_SWAPFILE` is already set: the file is an
+    /// active swap file or already static.
+    pub fn set_daxfile(&self) -> Result {
+        let flags = bindings::S_SWAPFILE | bindings::S_DAXFILE;
+        if self.inode.is_swapfile() {
+            return Err(EBUSY);
+        }
+        // SAFETY: By the type invariant the inode is valid and we hold its lock, which every
+        // writer of `S_SWAPFILE` and `S_DAXFILE` (swapon, swapoff, daxctl) holds, so the test above
+        // still holds. `inode_set_flags` changes only the bits of the mask, atomically.
+        unsafe { bindings::inode_set_flags(self.inode.as_ptr(), flags, flags) };
+        Ok(())
+    }
+
+    /// Undoes [`InodeLockGuard::set_daxfile`]: clears `S_DAXFILE` and `S_SWAPFILE`.
+    ///
+    /// Returns whether the inode was static-dax. An active swap file, which has `S_SWAPFILE` but
+    /// not `S_DAXFILE`, is left alone.
+    pub fn clear_daxfile(&self) -> bool {
+        if !self.inode.is_daxfile() {
+            return false;
+        }
+        // SAFETY: By the type invariant the inode is valid and we hold its lock, so the inode is
+        // static-dax, not a swap file, and nobody else changes the two flags meanwhile.
+        unsafe {
+            bindings::inode_set_flags(
+                self.inode.as_ptr(),
+                0,
+                bindings::S_SWAPFILE | bindings::S_DAXFILE,
+            )
+        };
+        true
+    }
 }
 
 impl Drop for InodeLockGuard<'_> {
@@ -164,5 +221,27 @@ impl Drop for InodeLockGuard<'_> {
     fn drop(&mut self) {
         // SAFETY: By the type invariant we hold the lock, and it is released exactly once here.
         unsafe { bindings::inode_unlock(self.inode.as_ptr()) };
+    }
+}
+
+/// A held invalidate lock of an inode's mapping (taken for writing), under a held inode lock; see
+/// [`InodeLockGuard::lock_invalidate`].
+///
+/// # Invariants
+///
+/// The invalidate lock of `inode`'s mapping is held by the current task for as long as this
+/// guard exists.
+#[must_use = "the invalidate lock is released as soon as the guard is dropped"]
+pub struct InvalidateLockGuard<'a> {
+    inode: &'a Inode,
+    // A rw_semaphore must be released by the task that took it.
+    _not_send: NotThreadSafe,
+}
+
+impl Drop for InvalidateLockGuard<'_> {
+    #[inline]
+    fn drop(&mut self) {
+        // SAFETY: By the type invariant we hold the lock, and it is released exactly once here.
+        unsafe { bindings::filemap_invalidate_unlock((*self.inode.as_ptr()).i_mapping) };
     }
 }

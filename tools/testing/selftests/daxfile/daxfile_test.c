@@ -26,6 +26,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/swap.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -41,6 +42,10 @@
 #endif
 #ifndef MAP_SHARED_VALIDATE
 #define MAP_SHARED_VALIDATE 0x03
+#endif
+
+#ifndef XFS_SUPER_MAGIC
+#define XFS_SUPER_MAGIC 0x58465342
 #endif
 
 #define SZ_1M 0x100000UL
@@ -63,6 +68,14 @@ static const char *dax_dev(void)
 	const char *d = getenv("DAXFILE_DEV");
 
 	return d ? d : "/dev/pmem0";
+}
+
+/* Returns 1 if the DAX filesystem under test is XFS, which has reflink. */
+static int dax_fs_is_xfs(void)
+{
+	struct statfs sfs;
+
+	return !statfs(dax_mnt(), &sfs) && sfs.f_type == XFS_SUPER_MAGIC;
 }
 
 /* Creates @path with @size bytes of written zeroes: no holes, no unwritten extents. */
@@ -161,6 +174,20 @@ out:
 	free(fm);
 	close(fd);
 	return ret;
+}
+
+/* Clears the extent size hint a new file inherited, if any; returns 0 or -1. */
+static int no_extsize_hint(int fd)
+{
+	struct fsxattr fsx;
+
+	if (ioctl(fd, FS_IOC_FSGETXATTR, &fsx))
+		return errno == ENOTTY || errno == EOPNOTSUPP ? 0 : -1;
+	if (!(fsx.fsx_xflags & FS_XFLAG_EXTSIZE))
+		return 0;
+	fsx.fsx_xflags &= ~FS_XFLAG_EXTSIZE;
+	fsx.fsx_extsize = 0;
+	return ioctl(fd, FS_IOC_FSSETXATTR, &fsx);
 }
 
 /* Runs @fn in a child process; returns its exit status, or -1. */
@@ -290,6 +317,17 @@ TEST_F(daxfile, enable_static_file_again_is_zero)
 	EXPECT_EQ(DAXCTL_F_STATIC, daxctl(self->file, DAXCTL_F_GET, 0));
 }
 
+TEST_F(daxfile, enable_again_with_other_align_is_ebusy)
+{
+	ASSERT_EQ(0, make_preallocated(self->other, 2 * SZ_2M));
+	ASSERT_EQ(0, daxctl(self->other, DAXCTL_F_STATIC, 0));
+	/* The layout was checked for 4 KiB chunks only. */
+	EXPECT_EQ(-1, daxctl(self->other, DAXCTL_F_STATIC, SZ_2M));
+	EXPECT_EQ(EBUSY, errno);
+	EXPECT_EQ(0, daxctl(self->other, DAXCTL_F_STATIC, 4096));
+	EXPECT_EQ(DAXCTL_F_STATIC, daxctl(self->other, DAXCTL_F_GET, 0));
+}
+
 TEST_F(daxfile, disable_normal_file_is_zero)
 {
 	EXPECT_EQ(0, daxctl(self->file, 0, 0));
@@ -370,9 +408,15 @@ TEST_F(daxfile, enable_file_with_hole_is_einval)
 	int fd = open(self->other, O_RDWR | O_CREAT, 0644);
 
 	ASSERT_LE(0, fd);
+	/*
+	 * One block written at 0 of a 4 MiB file: the rest is a hole, except
+	 * where an extent size hint (XFS, 2 MiB here) allocated (and, for
+	 * DAX, zeroed) a whole extent around the block.
+	 */
 	ASSERT_EQ(4096, pwrite(fd, blk, sizeof(blk), 0));
-	ASSERT_EQ(0, ftruncate(fd, SZ_1M));	/* blocks 1..255 are a hole */
+	ASSERT_EQ(0, ftruncate(fd, 4 * SZ_1M));
 	ASSERT_EQ(0, fsync(fd));
+	ASSERT_GT(4 * SZ_1M, lseek(fd, 0, SEEK_HOLE));
 	close(fd);
 	EXPECT_EQ(-1, daxctl(self->other, DAXCTL_F_STATIC, 0));
 	EXPECT_EQ(EINVAL, errno);
@@ -633,8 +677,99 @@ TEST_F(daxfile, clone_into_static_file_is_refused)
 	ASSERT_LE(0, src);
 	ASSERT_LE(0, dst);
 	EXPECT_EQ(-1, ioctl(dst, FICLONE, src));
-	/* ext4 has no reflink (EOPNOTSUPP); where it does, S_SWAPFILE gives ETXTBSY. */
-	EXPECT_TRUE(errno == ETXTBSY || errno == EOPNOTSUPP);
+	/* ext4 has no reflink; on XFS, S_SWAPFILE refuses it. */
+	EXPECT_EQ(dax_fs_is_xfs() ? ETXTBSY : EOPNOTSUPP, errno);
+	close(src);
+	close(dst);
+}
+
+TEST_F(daxfile, clone_from_static_file_is_refused)
+{
+	int src, dst;
+
+	ASSERT_EQ(0, make_written(self->other, 4 * SZ_1M));
+	ASSERT_EQ(0, daxctl(self->file, DAXCTL_F_STATIC, 0));
+	src = open(self->file, O_RDONLY);
+	dst = open(self->other, O_RDWR);
+	ASSERT_LE(0, src);
+	ASSERT_LE(0, dst);
+	/* Sharing the blocks would make the next write to them copy-on-write. */
+	EXPECT_EQ(-1, ioctl(dst, FICLONE, src));
+	EXPECT_EQ(dax_fs_is_xfs() ? ETXTBSY : EOPNOTSUPP, errno);
+	close(src);
+	close(dst);
+}
+
+TEST_F(daxfile, dedupe_with_static_file_is_refused)
+{
+	struct {
+		struct file_dedupe_range r;
+		struct file_dedupe_range_info info;
+	} d;
+	int a, b, i;
+
+	ASSERT_EQ(0, make_written(self->other, 4 * SZ_1M));
+	ASSERT_EQ(0, daxctl(self->file, DAXCTL_F_STATIC, 0));
+	a = open(self->file, O_RDWR);
+	b = open(self->other, O_RDWR);
+	ASSERT_LE(0, a);
+	ASSERT_LE(0, b);
+	/* Both directions: the static file as source, then as destination. */
+	for (i = 0; i < 2; i++) {
+		memset(&d, 0, sizeof(d));
+		d.r.src_length = SZ_1M;
+		d.r.dest_count = 1;
+		d.info.dest_fd = i ? a : b;
+		errno = 0;
+		if (ioctl(i ? b : a, FIDEDUPERANGE, &d) == 0) {
+			/* Per-destination errors come back in the info record. */
+			EXPECT_EQ(-ETXTBSY, d.info.status);
+		} else {
+			EXPECT_EQ(dax_fs_is_xfs() ? ETXTBSY : EOPNOTSUPP, errno);
+		}
+	}
+	close(a);
+	close(b);
+}
+
+TEST_F(daxfile, reflinked_file_is_einval)
+{
+	int src, dst;
+
+	ASSERT_EQ(0, make_written(self->other, 4 * SZ_1M));
+	src = open(self->other, O_RDONLY);
+	dst = open(self->file, O_RDWR);
+	ASSERT_LE(0, src);
+	ASSERT_LE(0, dst);
+	if (!dax_fs_is_xfs()) {
+		/* No filesystem here can share blocks: nothing to refuse. */
+		EXPECT_EQ(-1, ioctl(dst, FICLONE, src));
+		EXPECT_EQ(EOPNOTSUPP, errno);
+	} else {
+		/* Shared blocks: the next write to them would move them. */
+		ASSERT_EQ(0, ioctl(dst, FICLONE, src));
+		EXPECT_EQ(-1, daxctl(self->file, DAXCTL_F_STATIC, 0));
+		EXPECT_EQ(EINVAL, errno);
+		EXPECT_EQ(-1, daxctl(self->other, DAXCTL_F_STATIC, 0));
+		EXPECT_EQ(EINVAL, errno);
+		EXPECT_EQ(0, daxctl(self->file, DAXCTL_F_GET, 0));
+	}
+	close(src);
+	close(dst);
+}
+
+TEST_F(daxfile, copy_file_range_out_of_static_file_works)
+{
+	loff_t off_in = 0, off_out = 0;
+	int src, dst;
+
+	ASSERT_EQ(0, make_written(self->other, SZ_1M));
+	ASSERT_EQ(0, daxctl(self->file, DAXCTL_F_STATIC, 0));
+	src = open(self->file, O_RDONLY);
+	dst = open(self->other, O_RDWR);
+	ASSERT_LE(0, src);
+	ASSERT_LE(0, dst);
+	EXPECT_EQ(4096, copy_file_range(src, &off_in, dst, &off_out, 4096, 0));
 	close(src);
 	close(dst);
 }
@@ -806,6 +941,82 @@ TEST_F(daxfile, align_2m_on_aligned_file_succeeds)
 	EXPECT_EQ(DAXCTL_F_STATIC, daxctl(self->other, DAXCTL_F_GET, 0));
 }
 
+/* Writes @val to the tracefs file @name; returns 0 or -1. */
+static int trace_write(const char *name, const char *val)
+{
+	char path[PATH_MAX];
+	int fd, ret;
+
+	snprintf(path, sizeof(path), "/sys/kernel/tracing/%s", name);
+	fd = open(path, O_WRONLY | O_TRUNC);
+	if (fd < 0)
+		return -1;
+	ret = write(fd, val, strlen(val)) == (ssize_t)strlen(val) ? 0 : -1;
+	close(fd);
+	return ret;
+}
+
+/*
+ * Counts the dax_pmd_fault_done events of inode @ino in the trace buffer
+ * that ended with a PMD mapping (NOPAGE) and that fell back to PTEs.
+ */
+static int count_pmd_faults(unsigned long ino, int *mapped, int *fallback)
+{
+	char line[1024], tag[64];
+	FILE *f;
+
+	f = fopen("/sys/kernel/tracing/trace", "r");
+	if (!f)
+		return -1;
+	snprintf(tag, sizeof(tag), " ino %#lx ", ino);
+	*mapped = *fallback = 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strstr(line, "dax_pmd_fault_done:") || !strstr(line, tag))
+			continue;
+		if (strstr(line, "FALLBACK"))
+			(*fallback)++;
+		else if (strstr(line, "NOPAGE"))
+			(*mapped)++;
+	}
+	fclose(f);
+	return 0;
+}
+
+TEST_F(daxfile, align_2m_maps_each_chunk_with_one_pmd_fault)
+{
+	int fd, i, mapped, fallback;
+	struct stat st;
+	char *res, *p;
+
+	ASSERT_EQ(0, make_preallocated(self->other, 4 * SZ_2M));
+	ASSERT_EQ(1, extents_aligned(self->other, SZ_2M));
+	ASSERT_EQ(0, daxctl(self->other, DAXCTL_F_STATIC, SZ_2M));
+	if (access("/sys/kernel/tracing/trace", F_OK))
+		mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL);
+	if (trace_write("events/fs_dax/dax_pmd_fault_done/enable", "1"))
+		SKIP(return, "no fs_dax tracepoints (CONFIG_FS_DAX and tracefs needed)");
+	fd = open(self->other, O_RDWR);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, fstat(fd, &st));
+	/* A 2 MiB-aligned address: reserve more, then map the file over it. */
+	res = mmap(NULL, 5 * SZ_2M, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, res);
+	p = (char *)(((unsigned long)res + SZ_2M - 1) & ~(SZ_2M - 1));
+	ASSERT_EQ(p, mmap(p, 4 * SZ_2M, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0));
+	ASSERT_EQ(0, trace_write("trace", ""));
+	ASSERT_EQ(0, trace_write("tracing_on", "1"));
+	/* Touch each 2 MiB chunk once, with a store. */
+	for (i = 0; i < 4; i++)
+		p[i * SZ_2M + 4096 * i] = 1;
+	ASSERT_EQ(0, trace_write("tracing_on", "0"));
+	trace_write("events/fs_dax/dax_pmd_fault_done/enable", "0");
+	ASSERT_EQ(0, count_pmd_faults(st.st_ino, &mapped, &fallback));
+	EXPECT_EQ(4, mapped);
+	EXPECT_EQ(0, fallback);
+	munmap(res, 5 * SZ_2M);
+	close(fd);
+}
+
 TEST_F(daxfile, align_2m_on_fragmented_file_is_einval)
 {
 	char third[PATH_MAX];
@@ -817,13 +1028,18 @@ TEST_F(daxfile, align_2m_on_fragmented_file_is_einval)
 	b = open(third, O_RDWR | O_CREAT, 0644);
 	ASSERT_LE(0, a);
 	ASSERT_LE(0, b);
-	for (i = 0; i < 1024; i++) {
+	/* No extent size hint (XFS): it would allocate 2 MiB at a time. */
+	ASSERT_EQ(0, no_extsize_hint(a));
+	ASSERT_EQ(0, no_extsize_hint(b));
+	/*
+	 * DAX writes allocate blocks as they go (no delayed allocation), so
+	 * alternating 4 KiB writes interleave the files without an fsync.
+	 */
+	for (i = 0; i < 512; i++) {
 		static const char blk[4096];
 
 		ASSERT_EQ(4096, pwrite(a, blk, 4096, i * 4096L));
-		ASSERT_EQ(0, fsync(a));
 		ASSERT_EQ(4096, pwrite(b, blk, 4096, i * 4096L));
-		ASSERT_EQ(0, fsync(b));
 	}
 	close(a);
 	close(b);
