@@ -14,7 +14,7 @@ help:
 	@echo "make kunit        kunit.py run of the daxfile Rust KUnit suite"
 	@echo "make selftest     tools/testing/selftests/daxfile in a DAX guest"
 	@echo "make stress       fuzz, race and fault-inject daxctl() in the debug guest, then kmemleak"
-	@echo "make crash        kill -9 QEMU mid-stream 10 times: no acknowledged record lost (slow)"
+	@echo "make crash        kill -9 QEMU right after enable of a never-fsynced file: records kept; a control loses them"
 	@echo "make bench        persistence, fault and activation costs as ratios; results/bench.md, .png"
 	@echo "make b4           b4's preflight checks and b4 prep --check on the series, offline"
 	@echo "make check-commits  build every commit of the series on its own, then W=1 (also in make lint)"

@@ -148,20 +148,26 @@ enum Request {
 
 /// Decodes the `flags` and `align` arguments of `daxctl()`.
 ///
-/// Unknown flags and `DAXCTL_F_DAX` are `EINVAL`. `DAXCTL_F_GET` wins over `DAXCTL_F_STATIC` and
-/// ignores `align`; otherwise `align` is validated by [`align_bytes`].
+/// Unknown flags and `DAXCTL_F_DAX` are `EINVAL`, and so are arguments a request does not use,
+/// so that they can be given a meaning later: `DAXCTL_F_GET` with another flag or a non-zero
+/// `align`, and a disable with a non-zero `align`. An enable's `align` is validated by
+/// [`align_bytes`].
 fn parse_request(flags: c_int, align: c_int, page_size: usize) -> Result<Request> {
     // Reinterpret the bits: a negative `flags` has unknown high bits and is refused below.
     let flags = flags as u32;
     if flags & !F_VALID != 0 || flags & F_DAX != 0 {
         return Err(EINVAL);
     }
-    if flags & F_GET != 0 {
-        return Ok(Request::Get);
+    if flags & F_STATIC != 0 && flags & F_GET == 0 {
+        return Ok(Request::Enable {
+            align: align_bytes(align, page_size)?,
+        });
     }
-    let align = align_bytes(align, page_size)?;
-    Ok(if flags & F_STATIC != 0 {
-        Request::Enable { align }
+    if align != 0 || flags & F_STATIC != 0 {
+        return Err(EINVAL);
+    }
+    Ok(if flags & F_GET != 0 {
+        Request::Get
     } else {
         Request::Disable
     })
@@ -401,9 +407,10 @@ fn enable(file: &ARef<File>, align: u64) -> Result<c_long> {
     if inode.is_daxfile() {
         // Already static: only a repeat of the same request succeeds.
         let list = DAXFILES.lock();
-        let same = list.files.iter().any(|e| {
-            core::ptr::eq(e.file.inode().as_ptr(), inode.as_ptr()) && e.align == align
-        });
+        let same = list
+            .files
+            .iter()
+            .any(|e| core::ptr::eq(e.file.inode().as_ptr(), inode.as_ptr()) && e.align == align);
         return if same { Ok(0) } else { Err(EBUSY) };
     }
     // A swap file.
@@ -467,25 +474,36 @@ fn daxctl(path: UserPtr, flags: c_int, align: c_int) -> Result<c_long> {
         return Err(EPERM);
     }
     let name = Filename::from_user(path)?;
-    // GET reports an inode flag, as `statx()` reports attributes: looking the path up is enough.
-    // Changing the state opens for writing, so a directory fails with `EISDIR`, as in the 2017
-    // RFC. `O_NONBLOCK` keeps the open of a FIFO or a device node from blocking.
-    let open_flags = match request {
-        Request::Get => flags::O_PATH,
-        _ => flags::O_RDWR | flags::O_NONBLOCK | flags::O_NOCTTY,
-    };
-    let file = File::open(&name, open_flags | flags::O_LARGEFILE, 0)?;
+    // Look the path up without opening what it names: GET reports an inode flag, as `statx()`
+    // reports attributes, and a device node or a FIFO must never be opened for writing, which
+    // would run its driver's `->open` (think of a watchdog).
+    let found = File::open(&name, flags::O_PATH | flags::O_LARGEFILE, 0)?;
     drop(name);
-
-    match request {
-        Request::Get => Ok(if file.inode().is_daxfile() {
+    let inode = found.inode();
+    if request == Request::Get {
+        return Ok(if inode.is_daxfile() {
             // Lossless: a small flag value.
             F_STATIC as c_long
         } else {
             0
-        }),
+        });
+    }
+    // A directory fails with `EISDIR`, as in the 2017 RFC, where it was opened for writing.
+    if inode.is_dir() {
+        return Err(EISDIR);
+    }
+    if !inode.is_reg() {
+        return Err(EINVAL);
+    }
+    // Changing the state opens the file for writing: the caller must be allowed to, and a file
+    // that is being executed (`ETXTBSY`), immutable or append-only (`EPERM`) or on a read-only
+    // mount (`EROFS`) is refused. The same inode as the lookup found, whatever happened to the
+    // path since. `O_NONBLOCK`: a conflicting lease gives `EWOULDBLOCK` instead of a wait.
+    let file = found.reopen(flags::O_RDWR | flags::O_NONBLOCK | flags::O_LARGEFILE)?;
+    drop(found);
+    match request {
         Request::Enable { align } => enable(&file, align),
-        Request::Disable => disable(&file),
+        _ => disable(&file),
     }
 }
 
@@ -580,16 +598,24 @@ mod tests {
     #[test]
     fn flags_decoded() {
         assert_eq!(parse_request(F_GET as c_int, 0, PAGE), Ok(Request::Get));
-        // GET wins over STATIC and does not look at align.
-        assert_eq!(
-            parse_request((F_GET | F_STATIC) as c_int, -1, PAGE),
-            Ok(Request::Get)
-        );
         assert_eq!(
             parse_request(F_STATIC as c_int, 0, PAGE),
             Ok(Request::Enable { align: 4096 })
         );
         assert_eq!(parse_request(0, 0, PAGE), Ok(Request::Disable));
+    }
+
+    #[test]
+    fn flags_unused_arguments_rejected() {
+        // GET takes no other flag and no align; a disable takes no align.
+        assert_eq!(
+            parse_request((F_GET | F_STATIC) as c_int, 0, PAGE),
+            Err(EINVAL)
+        );
+        assert_eq!(parse_request(F_GET as c_int, 4096, PAGE), Err(EINVAL));
+        assert_eq!(parse_request(F_GET as c_int, -1, PAGE), Err(EINVAL));
+        assert_eq!(parse_request(0, 4096, PAGE), Err(EINVAL));
+        assert_eq!(parse_request(0, 2 << 20, PAGE), Err(EINVAL));
     }
 
     #[test]
@@ -656,7 +682,10 @@ mod tests {
 
     #[test]
     fn walk_one_written_extent() {
-        assert_eq!(run(8 * SZ_1M, SZ_2M, BASE, &[mapped(0, 8 * SZ_1M, 0)]), one(1));
+        assert_eq!(
+            run(8 * SZ_1M, SZ_2M, BASE, &[mapped(0, 8 * SZ_1M, 0)]),
+            one(1)
+        );
     }
 
     #[test]
@@ -735,7 +764,10 @@ mod tests {
 
     #[test]
     fn walk_gap_between_extents_is_einval() {
-        let file = [mapped(0, 4 * SZ_1M, 0), mapped(6 * SZ_1M, 2 * SZ_1M, 6 * SZ_1M)];
+        let file = [
+            mapped(0, 4 * SZ_1M, 0),
+            mapped(6 * SZ_1M, 2 * SZ_1M, 6 * SZ_1M),
+        ];
         assert_eq!(run(8 * SZ_1M, PAGE as u64, BASE, &file), Err(EINVAL));
     }
 
@@ -790,7 +822,14 @@ mod tests {
     fn walk_device_pieces_contiguous_merge() {
         // The device maps the extent in 64 KiB pieces, contiguously.
         assert_eq!(
-            run_pieces(4 * SZ_1M, SZ_2M, BASE, 64 << 10, 0, &[mapped(0, 4 * SZ_1M, 0)]),
+            run_pieces(
+                4 * SZ_1M,
+                SZ_2M,
+                BASE,
+                64 << 10,
+                0,
+                &[mapped(0, 4 * SZ_1M, 0)]
+            ),
             one(1)
         );
     }
@@ -813,7 +852,10 @@ mod tests {
     #[test]
     fn walk_overlapping_and_overlong_extents_are_clipped() {
         // The second report starts inside the first, and the last runs past EOF.
-        let file = [mapped(0, 4 * SZ_1M, 0), mapped(2 * SZ_1M, 64 * SZ_1M, 2 * SZ_1M)];
+        let file = [
+            mapped(0, 4 * SZ_1M, 0),
+            mapped(2 * SZ_1M, 64 * SZ_1M, 2 * SZ_1M),
+        ];
         assert_eq!(run(8 * SZ_1M, SZ_2M, BASE, &file), one(1));
         // An extent entirely seen already is skipped.
         let file = [mapped(0, 8 * SZ_1M, 0), mapped(0, SZ_1M, 0)];
@@ -834,8 +876,14 @@ mod tests {
         assert_eq!(run(0, PAGE as u64, BASE, &e), Err(EINVAL));
         assert_eq!(run(3 * SZ_1M, SZ_2M, BASE, &e), Err(EINVAL));
         assert_eq!(run(4096 + 100, PAGE as u64, BASE, &e), Err(EINVAL));
-        assert_eq!(Walk::new(-4096, PAGE as u64, PAGE as u64).err(), Some(EINVAL));
-        assert_eq!(Walk::new(i64::MIN, PAGE as u64, PAGE as u64).err(), Some(EINVAL));
+        assert_eq!(
+            Walk::new(-4096, PAGE as u64, PAGE as u64).err(),
+            Some(EINVAL)
+        );
+        assert_eq!(
+            Walk::new(i64::MIN, PAGE as u64, PAGE as u64).err(),
+            Some(EINVAL)
+        );
     }
 
     #[test]

@@ -3994,7 +3994,9 @@ static const struct address_space_operations ext4_da_aops = {
 };
 
 static int ext4_dax_report_extents(struct file *file, loff_t pos, loff_t len,
-		int (*actor)(const struct iomap *iomap, void *data), void *data)
+				   int (*actor)(const struct iomap *iomap,
+						void *data),
+				   void *data)
 {
 	return iomap_report_extents(file_inode(file), pos, len,
 				    &ext4_iomap_report_ops, actor, data);

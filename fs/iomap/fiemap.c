@@ -141,8 +141,9 @@ EXPORT_SYMBOL_GPL(iomap_bmap);
  * of the filesystem or of @actor.
  */
 int iomap_report_extents(struct inode *inode, loff_t pos, loff_t len,
-		const struct iomap_ops *ops,
-		int (*actor)(const struct iomap *iomap, void *data), void *data)
+			 const struct iomap_ops *ops,
+			 int (*actor)(const struct iomap *iomap, void *data),
+			 void *data)
 {
 	struct iomap_iter iter = {
 		.inode	= inode,

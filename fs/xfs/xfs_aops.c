@@ -692,12 +692,9 @@ const struct address_space_operations xfs_address_space_operations = {
 };
 
 static int
-xfs_dax_report_extents(
-	struct file		*file,
-	loff_t			pos,
-	loff_t			len,
-	int			(*actor)(const struct iomap *iomap, void *data),
-	void			*data)
+xfs_dax_report_extents(struct file *file, loff_t pos, loff_t len,
+		       int (*actor)(const struct iomap *iomap, void *data),
+		       void *data)
 {
 	struct xfs_inode	*ip = XFS_I(file_inode(file));
 

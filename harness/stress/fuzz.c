@@ -74,8 +74,8 @@ static int documented(int e)
 	switch (e) {
 	case EINVAL: case EPERM: case EISDIR: case EBUSY: case EOPNOTSUPP:
 	case EINTR: case ENOENT: case EFAULT: case ENAMETOOLONG: case ENOMEM:
-	case EACCES: case ELOOP: case ENOTDIR: case ENXIO: case ETXTBSY:
-	case EROFS:
+	case EACCES: case ELOOP: case ENOTDIR: case ETXTBSY: case EROFS:
+	case EIO: case EWOULDBLOCK: case ENFILE:
 		return 1;
 	}
 	return 0;

@@ -759,8 +759,9 @@ int iomap_swapfile_activate(struct swap_info_struct *sis,
 #endif /* CONFIG_SWAP */
 
 int iomap_report_extents(struct inode *inode, loff_t pos, loff_t len,
-		const struct iomap_ops *ops,
-		int (*actor)(const struct iomap *iomap, void *data), void *data);
+			 const struct iomap_ops *ops,
+			 int (*actor)(const struct iomap *iomap, void *data),
+			 void *data);
 
 extern struct bio_set iomap_ioend_bioset;
 

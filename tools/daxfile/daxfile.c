@@ -300,13 +300,13 @@ static const char *enable_hint(int err)
 	case EPERM:
 		return "needs CAP_LINUX_IMMUTABLE (run as root, outside a user namespace)";
 	case EINVAL:
-		return "not DAX, or holes, unwritten, shared or physically misaligned blocks: see 'daxfile status'";
+		return "not DAX; or holes, unwritten, shared or misaligned blocks (daxfile status)";
 	case EISDIR:
 		return "a directory cannot be static-dax";
 	case EBUSY:
 		return "it is a swap file, or already static-dax with another alignment";
 	case EOPNOTSUPP:
-		return "the DAX device is not synchronous (virtio-pmem), or the filesystem cannot report its block map; use ext4 or XFS -o dax on pmem";
+		return "not a synchronous DAX device (virtio-pmem?), or not ext4 or XFS";
 	case EIO:
 		return "the DAX device cannot map part of the file (a media error?)";
 	case ENOENT:

@@ -31,7 +31,7 @@ pub enum ExtentType {
 /// Extents are only lent to the callback of [`File::report_extents`], for the duration of one
 /// call.
 ///
-/// [`File::report_extents`]: super::File::report_extents
+/// [`File::report_extents`]: super::LocalFile::report_extents
 ///
 /// # Invariants
 ///

@@ -11,9 +11,10 @@ use crate::{
     bindings,
     cred::Credential,
     error::{code::*, from_err_ptr, to_result, Error, Result},
-    fmt,
     ffi::{c_int, c_void},
+    fmt,
     fs::{Extent, Filename, Inode, InodeLockGuard},
+    str::CStrExt,
     sync::aref::{ARef, AlwaysRefCounted},
     types::{NotThreadSafe, Opaque},
 };
@@ -450,6 +451,37 @@ impl File {
         // `file_open_name` returns either a valid file or an error pointer, never NULL.
         let ptr = ptr::NonNull::new(ptr).ok_or(ENOMEM)?;
         // SAFETY: `file_open_name` returned a new reference, and we pass ownership of it to the
+        // `ARef`.
+        //
+        // INVARIANT: The file is in no file descriptor table, so there is no `fdget_pos` on it.
+        Ok(unsafe { ARef::from_raw(ptr.cast()) })
+    }
+
+    /// Opens the file that `self` refers to again, with the `O_*` flags `flags`, as
+    /// `open_by_handle_at()` does: the same inode, reached through this file's path, with every
+    /// permission check of `open(2)`.
+    ///
+    /// Meant for a file opened with `O_PATH`, which looks a path up without opening what it
+    /// names: the caller can check what it is before a real open runs a driver's `->open`, and
+    /// a rename or a symlink swapped meanwhile cannot make the second open reach another file.
+    /// The returned file is not installed in any file descriptor table.
+    #[inline]
+    pub fn reopen(&self, flags: u32) -> Result<ARef<File>> {
+        // SAFETY: The file is valid because the shared reference guarantees a nonzero refcount,
+        // and its `f_path` is set at open time and never changes. The empty name, a static
+        // NUL-terminated string, resolves to that path itself. The `flags` argument is an `int`
+        // carrying the same bit pattern as the `O_*` constants.
+        let ptr = from_err_ptr(unsafe {
+            bindings::file_open_root(
+                &raw const (*self.as_ptr()).__bindgen_anon_1.f_path,
+                c"".as_char_ptr(),
+                flags as i32,
+                0,
+            )
+        })?;
+        // `file_open_root` returns either a valid file or an error pointer, never NULL.
+        let ptr = ptr::NonNull::new(ptr).ok_or(ENOMEM)?;
+        // SAFETY: `file_open_root` returned a new reference, and we pass ownership of it to the
         // `ARef`.
         //
         // INVARIANT: The file is in no file descriptor table, so there is no `fdget_pos` on it.

@@ -74,6 +74,12 @@ impl Inode {
         u32::from(self.mode()) & bindings::S_IFMT == bindings::S_IFREG
     }
 
+    /// Returns whether this is a directory (`S_ISDIR()`).
+    #[inline]
+    pub fn is_dir(&self) -> bool {
+        u32::from(self.mode()) & bindings::S_IFMT == bindings::S_IFDIR
+    }
+
     /// Returns the inode flags, `i_flags` (the `S_*` bits such as `S_DAX`).
     #[inline]
     pub fn flags(&self) -> u32 {
