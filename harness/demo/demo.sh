@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# The make run story, run inside the guest: ext4 -o dax is mounted at
-# $DAXFILE_MNT on emulated pmem; daxfile and pmemlog are in /daxfile.
+# The make run story, run inside the guest: ext4 or XFS -o dax is mounted
+# at $DAXFILE_MNT on emulated pmem; daxfile and pmemlog are in /daxfile.
 mnt=${DAXFILE_MNT:-/mnt/dax}
 log=$mnt/log
 fails=0
