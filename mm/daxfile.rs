@@ -50,17 +50,15 @@ use kernel::{
         PAGE_SIZE, //
     },
     prelude::*,
-    sync::aref::ARef,
+    sync::{
+        aref::ARef,
+        SetOnce, //
+    },
     uaccess::UserPtr,
 };
 
-module! {
-    type: Daxfile,
-    name: "daxfile",
-    authors: ["daxfile developers"],
-    description: "daxctl(2): static-dax files",
-    license: "GPL",
-}
+/// The prefix of this crate's `pr_*!` messages; there is no `module!` to define it.
+const __LOG_PREFIX: &[u8] = b"daxfile\0";
 
 /// Report the state of the file instead of changing it.
 const F_GET: u32 = bindings::DAXCTL_F_GET;
@@ -91,12 +89,30 @@ struct Daxfiles {
 }
 
 kernel::sync::global_lock! {
-    // SAFETY: Initialised by `Daxfile::init()`, an initcall, before user space can call
-    // `daxctl()`, the only user.
+    // SAFETY: Initialised once, by `daxfile_init()`. Its only user is `daxctl()`, which checks
+    // `READY` first (acquire), and `daxfile_init()` populates `READY` (release) only after the
+    // initialisation.
     unsafe(uninit) static DAXFILES: Mutex<Daxfiles> = Daxfiles {
         files: KVec::new(),
         reserved: 0,
     };
+}
+
+/// Populated by the one call of [`daxfile_init`] that initialises [`DAXFILES`].
+static CLAIMED: SetOnce<()> = SetOnce::new();
+/// Populated once [`DAXFILES`] is initialised.
+static READY: SetOnce<()> = SetOnce::new();
+
+/// Initialises the list of static-dax files; `mm/daxfile_shim.c` calls it from a
+/// `core_initcall()`, before any user space runs. Only the first call does anything.
+#[export]
+pub extern "C" fn daxfile_init() {
+    if CLAIMED.populate(()) {
+        // SAFETY: Only the one caller that populated `CLAIMED` gets here, so this runs once, and
+        // nothing uses the lock before `READY` is populated below.
+        unsafe { DAXFILES.init() };
+        READY.populate(());
+    }
 }
 
 /// A slot of [`DAXFILES`] promised to one enable, so that adding its entry cannot fail.
@@ -469,6 +485,10 @@ fn disable(file: &File) -> Result<c_long> {
 
 /// The body of `daxctl()`.
 fn daxctl(path: UserPtr, flags: c_int, align: c_int) -> Result<c_long> {
+    // Only if the initcall was skipped (`initcall_blacklist=`): the facility is off.
+    if READY.as_ref().is_none() {
+        return Err(ENOSYS);
+    }
     let request = parse_request(flags, align, PAGE_SIZE)?;
     if request != Request::Get && !Capability::LINUX_IMMUTABLE.capable() {
         return Err(EPERM);
@@ -524,16 +544,6 @@ pub unsafe extern "C" fn daxfile_ctl(path: *const c_char, flags: c_int, align: c
     }
 }
 
-/// Initialises the list of static-dax files at boot.
-struct Daxfile;
-
-impl kernel::Module for Daxfile {
-    fn init(_module: &'static ThisModule) -> Result<Self> {
-        // SAFETY: Called exactly once, by the initcall, before user space runs.
-        unsafe { DAXFILES.init() };
-        Ok(Daxfile)
-    }
-}
 
 #[cfg(CONFIG_DAXFILE_KUNIT_TEST)]
 #[kunit_tests(daxfile)]

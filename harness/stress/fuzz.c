@@ -68,7 +68,10 @@ static const char *const kind_name[NKINDS] = {
 	"emptystr", "long", "unmapped", "kernel", "unterminated", "null",
 };
 
-/* The errnos daxctl(2) documents, its own and those of opening the path. */
+/*
+ * The errnos daxctl(2) documents, its own and those of opening the path,
+ * but ENOSYS, which only a boot that skipped daxfile's initcall gives.
+ */
 static int documented(int e)
 {
 	switch (e) {

@@ -5,7 +5,8 @@
 #include <linux/compiler_types.h>
 #include <uapi/linux/daxfile.h>
 
-/* Implemented in Rust, mm/daxfile.rs; called by the daxctl() syscall. */
+/* Implemented in Rust, mm/daxfile.rs; called by mm/daxfile_shim.c. */
 long daxfile_ctl(const char __user *path, int flags, int align);
+void daxfile_init(void);
 
 #endif /* _LINUX_DAXFILE_H */
