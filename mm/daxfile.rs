@@ -10,9 +10,10 @@
 //! stay allowed.
 //!
 //! The freeze reuses `S_SWAPFILE`, which every map-changing path already refuses, and adds
-//! `S_DAXFILE`, which the data-write paths check to let static files through. The `struct file`
-//! opened by the enabling call is kept in [`DAXFILES`] until the file is disabled, which pins the
-//! inode and keeps its filesystem from being unmounted.
+//! `S_DAXFILE`, which the data-write paths check to let static files through. An `O_PATH` file of
+//! the inode, opened by the enabling call, is kept in [`DAXFILES`] until the file is disabled,
+//! which pins the inode and keeps its filesystem from being unmounted without holding write
+//! access.
 //!
 //! # Locking
 //!
@@ -43,7 +44,8 @@ use kernel::{
         ExtentType,
         File,
         Filename,
-        InodeLockGuard, //
+        InodeLockGuard,
+        InvalidateLockGuard, //
     },
     page::{
         PAGE_SHIFT,
@@ -71,7 +73,8 @@ const F_VALID: u32 = F_GET | F_DAX | F_STATIC;
 
 /// A static-dax file, as the list keeps it.
 struct Entry {
-    /// The file opened by the enabling call; it pins the inode and the mount.
+    /// An `O_PATH` file of the inode, opened by the enabling call; it pins the inode and the
+    /// mount.
     file: ARef<File>,
     /// The chunk size the enable checked, in bytes.
     align: u64,
@@ -118,6 +121,7 @@ pub extern "C" fn daxfile_init() {
 /// A slot of [`DAXFILES`] promised to one enable, so that adding its entry cannot fail.
 ///
 /// Made before any inode lock is taken; dropping it unused gives the slot back.
+#[must_use = "the slot is given back as soon as the reservation is dropped"]
 struct Reservation(());
 
 impl Reservation {
@@ -305,16 +309,16 @@ impl Walk {
     /// nothing of it is inside the file and not yet seen.
     ///
     /// `EINVAL` for anything but a written extent (a hole, an unwritten, delalloc or inline
-    /// extent), uncommitted metadata, shared blocks, an extent on another device or not on a DAX
-    /// device at all, and an extent that leaves a gap or is not page aligned; `EOPNOTSUPP` if the
-    /// DAX device is not synchronous.
+    /// extent), shared blocks, an extent on another device or not on a DAX device at all, and an
+    /// extent that leaves a gap or is not page aligned; `EOPNOTSUPP` if the DAX device is not
+    /// synchronous; `EAGAIN` for an extent whose metadata is not committed.
     fn extent(&mut self, e: &ExtentInfo) -> Result<Option<Span>> {
         let offset = u64::try_from(e.offset).map_err(|_| EINVAL)?;
         let end = offset.checked_add(e.length).ok_or(EINVAL)?.min(self.size);
         if end <= self.next {
             return Ok(None);
         }
-        if offset > self.next || e.kind != ExtentType::Mapped || e.dirty || e.shared {
+        if offset > self.next || e.kind != ExtentType::Mapped || e.shared {
             return Err(EINVAL);
         }
         let device = e.device.ok_or(EINVAL)?;
@@ -323,6 +327,10 @@ impl Walk {
         }
         if !e.synchronous {
             return Err(EOPNOTSUPP);
+        }
+        // Committed metadata is refused for good, uncommitted only for now.
+        if e.dirty {
+            return Err(EAGAIN);
         }
         // The part before `next` was seen in an earlier extent.
         let skip = self.next - offset;
@@ -376,11 +384,11 @@ impl Walk {
     }
 }
 
-/// Checks the block map of `file`, whose inode `guard` locks, against the static-dax policy for
-/// `align`-byte chunks, and returns what it found.
+/// Checks the block map of `file`, whose mapping `guard` locks (under the inode lock), against
+/// the static-dax policy for `align`-byte chunks, and returns what it found.
 ///
-/// The caller also holds the mapping's invalidate lock and has committed the file's metadata.
-fn walk_file(file: &File, guard: &InodeLockGuard<'_>, align: u64) -> Result<Summary> {
+/// The caller has committed the file's metadata.
+fn walk_file(file: &File, guard: &InvalidateLockGuard<'_>, align: u64) -> Result<Summary> {
     let size = file.inode().size();
     let mut walk = Walk::new(size, align, PAGE_SIZE as u64)?;
     let task = current!();
@@ -410,11 +418,36 @@ fn walk_file(file: &File, guard: &InodeLockGuard<'_>, align: u64) -> Result<Summ
     walk.finish()
 }
 
-/// Makes the file static-dax; see the module documentation for the protocol.
-fn enable(file: &ARef<File>, align: u64) -> Result<c_long> {
+/// The inode flags of a static-dax file: `S_SWAPFILE`, which makes the VFS refuse every change of
+/// the block map, and `S_DAXFILE`, which lets data writes through.
+const STATIC_FLAGS: u32 = bindings::S_SWAPFILE | bindings::S_DAXFILE;
+
+/// Sets or clears [`STATIC_FLAGS`] on the inode `guard` locks.
+fn set_static_flags(guard: &InodeLockGuard<'_>, on: bool) {
+    // SAFETY: The inode is valid and locked by `guard`. Every writer of `S_SWAPFILE` and
+    // `S_DAXFILE` (swapon, swapoff, daxctl) holds the inode lock, and the callers checked under it
+    // that the inode is not a swap file: setting makes it static, clearing undoes only that.
+    // `inode_set_flags()` changes only the bits of the mask, atomically.
+    unsafe {
+        bindings::inode_set_flags(
+            guard.inode().as_ptr(),
+            if on { STATIC_FLAGS } else { 0 },
+            STATIC_FLAGS,
+        )
+    };
+}
+
+/// Makes `file` static-dax and keeps `found`, an `O_PATH` file of the same inode, in the list;
+/// see the module documentation for the protocol.
+fn enable(found: &ARef<File>, file: &File, align: u64) -> Result<c_long> {
     let inode = file.inode();
     if !inode.is_reg() || !inode.is_dax() {
         return Err(EINVAL);
+    }
+    // Before any lock: a filesystem without `->report_extents` may take the locks held below in
+    // its `->fsync` (FUSE does).
+    if !file.can_report_extents() {
+        return Err(EOPNOTSUPP);
     }
     // Before any lock: from here on, adding the list entry cannot fail.
     let reservation = Reservation::new()?;
@@ -433,20 +466,29 @@ fn enable(file: &ARef<File>, align: u64) -> Result<c_long> {
     if inode.is_swapfile() {
         return Err(EBUSY);
     }
-    // Nobody could find the file again to disable it. Unlink drops the link count under the
-    // inode lock and refuses `S_SWAPFILE` files, so the answer holds until the commit.
+    // Nobody could find the file again to disable it. Unlink drops the link count of a local
+    // filesystem's inode under the inode lock and refuses `S_SWAPFILE` files, so the answer holds
+    // until the commit.
     if inode.nlink() == 0 {
         return Err(ENOENT);
     }
-    let _invalidate = guard.lock_invalidate();
+    let invalidate = guard.lock_invalidate();
     // Commit the block map first, so that what the walk sees survives a crash. A full fsync,
     // not a datasync: XFS reports an inode as dirty (`IOMAP_F_DIRTY`) until its log item is
-    // unpinned, which a datasync leaves undone while a timestamp change is pending.
+    // unpinned, which a datasync leaves undone while a timestamp change is pending. A timestamp
+    // updated by a write fault that had started before the locks can still leave it dirty: one
+    // more commit, then `EAGAIN`.
     file.fsync(false)?;
-    let summary = walk_file(file, &guard, align)?;
-    guard.set_daxfile()?;
+    let summary = match walk_file(file, &invalidate, align) {
+        Err(e) if e == EAGAIN => {
+            file.fsync(false)?;
+            walk_file(file, &invalidate, align)?
+        }
+        walked => walked?,
+    };
+    set_static_flags(&guard, true);
     reservation.commit(Entry {
-        file: file.clone(),
+        file: found.clone(),
         align,
     });
     pr_debug!(
@@ -459,14 +501,15 @@ fn enable(file: &ARef<File>, align: u64) -> Result<c_long> {
     Ok(0)
 }
 
-/// Returns a static-dax file to normal and drops the reference the list held.
-fn disable(file: &File) -> Result<c_long> {
-    let inode = file.inode();
+/// Returns the static-dax file `found` refers to to normal and drops the reference the list held.
+fn disable(found: &File) -> Result<c_long> {
+    let inode = found.inode();
     let entry = {
         let guard = inode.lock();
-        if !guard.clear_daxfile() {
+        if !inode.is_daxfile() {
             return Ok(0);
         }
+        set_static_flags(&guard, false);
         let mut list = DAXFILES.lock();
         let pos = list
             .files
@@ -496,7 +539,8 @@ fn daxctl(path: UserPtr, flags: c_int, align: c_int) -> Result<c_long> {
     let name = Filename::from_user(path)?;
     // Look the path up without opening what it names: GET reports an inode flag, as `statx()`
     // reports attributes, and a device node or a FIFO must never be opened for writing, which
-    // would run its driver's `->open` (think of a watchdog).
+    // would run its driver's `->open` (think of a watchdog). The list keeps this `O_PATH` file:
+    // it pins the inode and the mount without holding write access to either.
     let found = File::open(&name, flags::O_PATH | flags::O_LARGEFILE, 0)?;
     drop(name);
     let inode = found.inode();
@@ -515,16 +559,15 @@ fn daxctl(path: UserPtr, flags: c_int, align: c_int) -> Result<c_long> {
     if !inode.is_reg() {
         return Err(EINVAL);
     }
-    // Changing the state opens the file for writing: the caller must be allowed to, and a file
-    // that is being executed (`ETXTBSY`), immutable or append-only (`EPERM`) or on a read-only
-    // mount (`EROFS`) is refused. The same inode as the lookup found, whatever happened to the
-    // path since. `O_NONBLOCK`: a conflicting lease gives `EWOULDBLOCK` instead of a wait.
+    let Request::Enable { align } = request else {
+        return disable(&found);
+    };
+    // Enabling opens the file for writing, to commit it: the caller must be allowed to, and a
+    // file that is being executed (`ETXTBSY`), immutable or append-only (`EPERM`) or on a
+    // read-only mount (`EROFS`) is refused. The same inode as the lookup found, whatever happened
+    // to the path since. `O_NONBLOCK`: a conflicting lease gives `EWOULDBLOCK` instead of a wait.
     let file = found.reopen(flags::O_RDWR | flags::O_NONBLOCK | flags::O_LARGEFILE)?;
-    drop(found);
-    match request {
-        Request::Enable { align } => enable(&file, align),
-        _ => disable(&file),
-    }
+    enable(&found, &file, align)
 }
 
 /// The `daxctl()` system call, called by `SYSCALL_DEFINE3(daxctl)` in `mm/daxfile_shim.c`.
@@ -725,9 +768,16 @@ mod tests {
     }
 
     #[test]
-    fn walk_uncommitted_metadata_is_einval() {
+    fn walk_uncommitted_metadata_is_eagain() {
         let e = ExtentInfo {
             dirty: true,
+            ..mapped(0, SZ_2M, 0)
+        };
+        assert_eq!(run(SZ_2M, PAGE as u64, BASE, &[e]), Err(EAGAIN));
+        // A refusal for good wins over one for now.
+        let e = ExtentInfo {
+            dirty: true,
+            shared: true,
             ..mapped(0, SZ_2M, 0)
         };
         assert_eq!(run(SZ_2M, PAGE as u64, BASE, &[e]), Err(EINVAL));

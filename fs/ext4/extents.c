@@ -4978,7 +4978,7 @@ long ext4_fallocate(struct file *file, int mode, loff_t offset, loff_t len)
 	inode_lock(inode);
 	/*
 	 * vfs_fallocate() checked this before i_rwsem was taken; the file may
-	 * have become a swap file (or static-dax) in the meantime.
+	 * have become a swap file in the meantime.
 	 */
 	if (IS_SWAPFILE(inode)) {
 		ret = -ETXTBSY;

@@ -121,12 +121,14 @@ EXPORT_SYMBOL_GPL(iomap_bmap);
 
 /**
  * iomap_report_extents - report the block map of a file, extent by extent
- * @inode: the inode; the caller holds its i_rwsem
+ * @inode: the inode; the caller holds its i_rwsem and its mapping's
+ *	invalidate_lock for writing
  * @pos: the first byte to report
  * @len: the number of bytes to report
  * @ops: the filesystem's report ops (the ones its ->fiemap uses)
- * @actor: called for each extent, in file order; a non-zero return value
- *	stops the walk and is returned
+ * @actor: called for each extent, in file order, synchronously, with an
+ *	iomap that is valid only during the call; a negative errno stops
+ *	the walk and is returned
  * @data: passed to @actor
  *
  * Unlike iomap_fiemap() this reports to a kernel caller, and unlike
@@ -153,7 +155,10 @@ int iomap_report_extents(struct inode *inode, loff_t pos, loff_t len,
 	};
 	int ret;
 
-	lockdep_assert_held(&inode->i_rwsem);
+	lockdep_assert_held_write(&inode->i_rwsem);
+	lockdep_assert_held_write(&inode->i_mapping->invalidate_lock);
+	if (len <= 0 || pos < 0 || pos > LLONG_MAX - len)
+		return len ? -EINVAL : 0;
 
 	while ((ret = iomap_iter(&iter, ops)) > 0) {
 		ret = actor(&iter.iomap, data);

@@ -699,6 +699,13 @@ xfs_dax_report_extents(struct file *file, loff_t pos, loff_t len,
 	struct xfs_inode	*ip = XFS_I(file_inode(file));
 
 	/*
+	 * The data fork is not the whole story: a write to a range that has
+	 * blocks in the COW fork (left from a clone, or always-COW) goes to
+	 * those and remaps them.  No layout with such blocks is stable.
+	 */
+	if (xfs_is_always_cow_inode(ip) || xfs_inode_has_cow_data(ip))
+		return -EINVAL;
+	/*
 	 * As for swapon: extents shared with a clone that was just removed
 	 * are freed in the background; let that finish so that they are not
 	 * reported as shared.

@@ -1556,17 +1556,18 @@ __xfs_file_fallocate(
 	uint			iolock = XFS_IOLOCK_EXCL | XFS_MMAPLOCK_EXCL;
 
 	xfs_ilock(ip, iolock);
+	error = xfs_break_layouts(inode, &iolock, BREAK_UNMAP);
+	if (error)
+		goto out_unlock;
 	/*
-	 * vfs_fallocate() checked this before the iolock was taken; the file
-	 * may have become a swap file (or static-dax) in the meantime.
+	 * vfs_fallocate() checked this before the iolock was taken, and
+	 * xfs_break_layouts() may have dropped it: the file may have become a
+	 * swap file in the meantime.
 	 */
 	if (IS_SWAPFILE(inode)) {
 		error = -ETXTBSY;
 		goto out_unlock;
 	}
-	error = xfs_break_layouts(inode, &iolock, BREAK_UNMAP);
-	if (error)
-		goto out_unlock;
 
 	/*
 	 * Must wait for all AIO to complete before we continue as AIO can

@@ -442,8 +442,9 @@ struct address_space_operations {
 
 	/*
 	 * Report the block map of [pos, pos + len) of @file, extent by
-	 * extent, to @actor, as the DAX fault path would map it.  Called
-	 * with i_rwsem held.
+	 * extent, to @actor (synchronously; a negative errno from it stops
+	 * the walk).  Called with i_rwsem and invalidate_lock held for
+	 * writing.
 	 */
 	int (*report_extents)(struct file *file, loff_t pos, loff_t len,
 			      int (*actor)(const struct iomap *iomap, void *data),

@@ -13,7 +13,7 @@ use crate::{
     error::{code::*, from_err_ptr, to_result, Error, Result},
     ffi::{c_int, c_void},
     fmt,
-    fs::{Extent, Filename, Inode, InodeLockGuard},
+    fs::{Extent, Filename, Inode, InvalidateLockGuard},
     str::CStrExt,
     sync::aref::{ARef, AlwaysRefCounted},
     types::{NotThreadSafe, Opaque},
@@ -369,18 +369,27 @@ impl LocalFile {
         to_result(unsafe { bindings::vfs_fsync(self.as_ptr(), i32::from(datasync)) })
     }
 
+    /// Returns whether the filesystem can report the extents of this file, see
+    /// [`LocalFile::report_extents`].
+    #[inline]
+    pub fn can_report_extents(&self) -> bool {
+        // SAFETY: As in `report_extents`.
+        unsafe { (*(*(*self.as_ptr()).f_mapping).a_ops).report_extents.is_some() }
+    }
+
     /// Reports the block map of bytes `[pos, pos + len)` of the file to `actor`, extent by extent
     /// in file order, through the filesystem's `->report_extents`.
     ///
-    /// `guard` must be the lock of this file's inode: holding it (and, to keep page faults from
-    /// allocating blocks meanwhile, the mapping's invalidate lock) keeps the block map from
-    /// changing during the walk. The walk stops at the first error of `actor` or of the
-    /// filesystem and returns it. Fails with `EINVAL` if `guard` locks another inode or the range
-    /// is negative, and with `EOPNOTSUPP` if the filesystem cannot report extents for this file
-    /// (only DAX files on ext4 and XFS can today).
+    /// `guard` must be the invalidate lock of this file's mapping, which is only taken under the
+    /// inode lock: holding both keeps the block map from changing during the walk (writes and
+    /// truncates take the inode lock, page faults that allocate take the invalidate lock). The
+    /// walk stops at the first error of `actor` or of the filesystem and returns it. An empty
+    /// range reports nothing. Fails with `EINVAL` if `guard` locks another inode or the range is
+    /// negative or overflows, and with `EOPNOTSUPP` if the filesystem cannot report extents for
+    /// this file (only DAX files on ext4 and XFS can today).
     pub fn report_extents<F>(
         &self,
-        guard: &InodeLockGuard<'_>,
+        guard: &InvalidateLockGuard<'_>,
         pos: Offset,
         len: Offset,
         mut actor: F,
@@ -414,13 +423,18 @@ impl LocalFile {
         if !ptr::eq(guard.inode(), self.inode()) || pos < 0 || len < 0 {
             return Err(EINVAL);
         }
+        pos.checked_add(len).ok_or(EINVAL)?;
+        if len == 0 {
+            return Ok(());
+        }
         // SAFETY: The file is valid because the shared reference guarantees a nonzero refcount.
         // `f_mapping` is set at open time and points to the inode's mapping, whose `a_ops` are set
         // when the inode is set up and stay while it is in use (a per-file DAX change takes effect
         // only when the inode is next read in).
         let report = unsafe { (*(*(*self.as_ptr()).f_mapping).a_ops).report_extents };
         let report = report.ok_or(EOPNOTSUPP)?;
-        // SAFETY: The file is valid, and the caller holds its inode lock, as `->report_extents`
+        // SAFETY: The file is valid, and the caller holds its inode lock and its mapping's
+        // invalidate lock (`guard`, taken only under the inode lock), as `->report_extents`
         // requires. The filesystem calls `trampoline::<F>` with iomaps that are valid for the
         // duration of the call, whose `dax_dev` is the filesystem's and outlives the walk, and
         // with `data`, which points to `actor`, borrowed mutably here for the whole walk.

@@ -6,7 +6,6 @@
 
 use crate::{
     bindings,
-    error::{code::EBUSY, Result},
     types::{NotThreadSafe, Opaque},
 };
 use core::ptr;
@@ -83,8 +82,9 @@ impl Inode {
     /// Returns the inode flags, `i_flags` (the `S_*` bits such as `S_DAX`).
     #[inline]
     pub fn flags(&self) -> u32 {
-        // SAFETY: By the type invariant the inode is valid. `i_flags` is updated atomically by
-        // `inode_set_flags()`, so read it once and volatile, as `READ_ONCE()` does.
+        // SAFETY: By the type invariant the inode is valid. `i_flags` may change under us (most
+        // writers use `inode_set_flags()`, some a plain read-modify-write under the inode lock),
+        // so read it once and volatile, as `READ_ONCE()` does: either value may be seen.
         unsafe { ptr::read_volatile(&raw const (*self.as_ptr()).i_flags) }
     }
 
@@ -109,12 +109,13 @@ impl Inode {
 
     /// Returns the number of hard links, `i_nlink`.
     ///
-    /// It can change at any time unless the caller holds the inode lock, which link and unlink
-    /// take.
+    /// It can change at any time. Local filesystems change it under the inode lock (link,
+    /// unlink, rename); network filesystems may refresh it without.
     #[inline]
     pub fn nlink(&self) -> u32 {
-        // SAFETY: By the type invariant the inode is valid. `i_nlink` is only changed under the
-        // inode lock, and read locklessly elsewhere with `READ_ONCE()`; read it once and volatile.
+        // SAFETY: By the type invariant the inode is valid. `i_nlink` may change under us, and is
+        // read locklessly elsewhere with `READ_ONCE()`; read it once and volatile. Both members of
+        // the union are `unsigned int`.
         unsafe { ptr::read_volatile(&raw const (*self.as_ptr()).__bindgen_anon_1.i_nlink) }
     }
 
@@ -183,43 +184,6 @@ impl InodeLockGuard<'_> {
             _not_send: NotThreadSafe,
         }
     }
-
-    /// Freezes the block map of the inode for `daxctl(2)`: sets `S_SWAPFILE`, which makes the VFS
-    /// refuse every change of the block map, and `S_DAXFILE`, which lets data writes through.
-    ///
-    /// Fails with `EBUSY`, and changes nothing, if `S_SWAPFILE` is already set: the file is an
-    /// active swap file or already static.
-    pub fn set_daxfile(&self) -> Result {
-        let flags = bindings::S_SWAPFILE | bindings::S_DAXFILE;
-        if self.inode.is_swapfile() {
-            return Err(EBUSY);
-        }
-        // SAFETY: By the type invariant the inode is valid and we hold its lock, which every
-        // writer of `S_SWAPFILE` and `S_DAXFILE` (swapon, swapoff, daxctl) holds, so the test above
-        // still holds. `inode_set_flags` changes only the bits of the mask, atomically.
-        unsafe { bindings::inode_set_flags(self.inode.as_ptr(), flags, flags) };
-        Ok(())
-    }
-
-    /// Undoes [`InodeLockGuard::set_daxfile`]: clears `S_DAXFILE` and `S_SWAPFILE`.
-    ///
-    /// Returns whether the inode was static-dax. An active swap file, which has `S_SWAPFILE` but
-    /// not `S_DAXFILE`, is left alone.
-    pub fn clear_daxfile(&self) -> bool {
-        if !self.inode.is_daxfile() {
-            return false;
-        }
-        // SAFETY: By the type invariant the inode is valid and we hold its lock, so the inode is
-        // static-dax, not a swap file, and nobody else changes the two flags meanwhile.
-        unsafe {
-            bindings::inode_set_flags(
-                self.inode.as_ptr(),
-                0,
-                bindings::S_SWAPFILE | bindings::S_DAXFILE,
-            )
-        };
-        true
-    }
 }
 
 impl Drop for InodeLockGuard<'_> {
@@ -242,6 +206,14 @@ pub struct InvalidateLockGuard<'a> {
     inode: &'a Inode,
     // A rw_semaphore must be released by the task that took it.
     _not_send: NotThreadSafe,
+}
+
+impl InvalidateLockGuard<'_> {
+    /// Returns the inode whose mapping is locked.
+    #[inline]
+    pub fn inode(&self) -> &Inode {
+        self.inode
+    }
 }
 
 impl Drop for InvalidateLockGuard<'_> {

@@ -3,8 +3,10 @@
  * Tests for daxctl(2): static-dax files.
  *
  * Needs root and a DAX filesystem: $DAXFILE_MNT (default /mnt/dax) must be
- * an ext4 filesystem mounted with -o dax on $DAXFILE_DEV (default
- * /dev/pmem0).  Tests that need what is not there SKIP and say why.
+ * an ext4 or XFS filesystem mounted with -o dax on $DAXFILE_DEV (default
+ * /dev/pmem0).  Where the two differ (reflink, exchange-range), a test
+ * says what each must answer.  Tests that need what is not there SKIP and
+ * say why.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -481,9 +483,7 @@ TEST_F(daxfile, running_executable_is_etxtbsy)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		char *argv[] = { "sleep", "5", NULL };
-
-		execv(self->other, argv);
+		execl(self->other, "sleep", "5", (char *)NULL);
 		_exit(127);
 	}
 	nanosleep(&ts, NULL);
@@ -965,6 +965,67 @@ TEST_F(daxfile, exchange_range_with_static_file_is_refused)
 	}
 	close(a);
 	close(b);
+}
+
+/* Returns the physical address FIEMAP gives for byte @off of @fd, or 0. */
+static unsigned long long physical_at(int fd, unsigned long long off)
+{
+	struct {
+		struct fiemap fm;
+		struct fiemap_extent fe;
+	} f;
+
+	memset(&f, 0, sizeof(f));
+	f.fm.fm_start = off;
+	f.fm.fm_length = 4096;
+	f.fm.fm_extent_count = 1;
+	if (ioctl(fd, FS_IOC_FIEMAP, &f) || f.fm.fm_mapped_extents != 1)
+		return 0;
+	return f.fe.fe_physical + (off - f.fe.fe_logical);
+}
+
+TEST_F(daxfile, xfs_cow_fork_blocks_are_refused)
+{
+	static const char blk[4096] = { 1 };
+	unsigned long long before;
+	int src, dst;
+
+	ASSERT_EQ(0, make_written(self->other, 4 * SZ_1M));
+	src = open(self->other, O_RDONLY);
+	dst = open(self->file, O_RDWR);
+	ASSERT_LE(0, src);
+	ASSERT_LE(0, dst);
+	if (!dax_fs_is_xfs()) {
+		/* ext4 has neither reflink nor a copy-on-write fork. */
+		EXPECT_EQ(-1, ioctl(dst, FICLONE, src));
+		EXPECT_EQ(EOPNOTSUPP, errno);
+		close(src);
+		close(dst);
+		return;
+	}
+	/*
+	 * Share the blocks, write one (copy-on-write, which preallocates
+	 * around it in the COW fork), then drop the clone: nothing is shared
+	 * any more, but the COW fork may still hold blocks, where the next
+	 * write near the first would go.
+	 */
+	ASSERT_EQ(0, ioctl(dst, FICLONE, src));
+	ASSERT_EQ(4096, pwrite(dst, blk, sizeof(blk), 0));
+	close(src);
+	ASSERT_EQ(0, unlink(self->other));
+	ASSERT_EQ(0, fsync(dst));
+	before = physical_at(dst, 8192);
+	ASSERT_NE(0, before);
+	if (daxctl(self->file, DAXCTL_F_STATIC, 0) == 0) {
+		/* Accepted: then a write must not move a block. */
+		TH_LOG("accepted: no blocks left in the COW fork");
+		ASSERT_EQ(4096, pwrite(dst, blk, sizeof(blk), 8192));
+		EXPECT_EQ(before, physical_at(dst, 8192));
+	} else {
+		TH_LOG("refused: blocks in the COW fork");
+		EXPECT_EQ(EINVAL, errno);
+	}
+	close(dst);
 }
 
 TEST_F(daxfile, copy_file_range_out_of_static_file_works)
