@@ -501,7 +501,7 @@ fn enable(found: &ARef<File>, file: &File, align: u64) -> Result<c_long> {
     Ok(0)
 }
 
-/// Returns the static-dax file `found` refers to to normal and drops the reference the list held.
+/// Makes the static-dax file of `found` normal again and drops the reference the list held.
 fn disable(found: &File) -> Result<c_long> {
     let inode = found.inode();
     let entry = {
