@@ -587,7 +587,6 @@ pub unsafe extern "C" fn daxfile_ctl(path: *const c_char, flags: c_int, align: c
     }
 }
 
-
 #[cfg(CONFIG_DAXFILE_KUNIT_TEST)]
 #[kunit_tests(daxfile)]
 mod tests {

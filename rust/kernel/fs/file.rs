@@ -373,8 +373,14 @@ impl LocalFile {
     /// [`LocalFile::report_extents`].
     #[inline]
     pub fn can_report_extents(&self) -> bool {
-        // SAFETY: As in `report_extents`.
-        unsafe { (*(*(*self.as_ptr()).f_mapping).a_ops).report_extents.is_some() }
+        // SAFETY: The file is valid because the shared reference guarantees a nonzero refcount.
+        // `f_mapping` is set at open time and points to the inode's mapping, whose `a_ops` are set
+        // when the inode is set up and stay while it is in use.
+        unsafe {
+            (*(*(*self.as_ptr()).f_mapping).a_ops)
+                .report_extents
+                .is_some()
+        }
     }
 
     /// Reports the block map of bytes `[pos, pos + len)` of the file to `actor`, extent by extent
