@@ -20,20 +20,24 @@
  *                        2 MiB chunks), fresh mapping: store + flush +
  *                        sfence, its first-touch faults included
  *      floor             the same loop on a mapping already faulted in
+ *    and, first, the clock_gettime() pair that brackets each of them.
  *    The flush is clwb, else clflushopt, else clflush.
  * 2. First-touch write fault cost: touch every 4 KiB page of a fresh
  *    64 MiB mapping, with 4 KiB mappings (MADV_NOHUGEPAGE) and with 2 MiB
  *    ones (2 MiB-aligned address, MADV_HUGEPAGE), of a MAP_SYNC mapping
  *    of a fallocated file, of a MAP_SYNC mapping of a written file and of
  *    a static-dax file: time per fault and per page, faults counted.
- * 3. Activation cost: daxctl(DAXCTL_F_STATIC) on files of 64 MiB, 256 MiB,
- *    1 GiB and 2 GiB, contiguous and fragmented, against a FIBMAP ioctl
- *    loop over the same file (the bare bmap cost the walk pays) and a
- *    FIEMAP walk (the extent-level lower bound); median of 3 each.
+ * 3. Activation cost, like for like: daxctl(DAXCTL_F_STATIC) against one
+ *    FS_IOC_FIEMAP of the whole file (no FIEMAP_FLAG_SYNC), both on the
+ *    same written and fsynced file with the caches in the same state, in
+ *    alternating order, median of 9 each: contiguous files of 64 MiB,
+ *    256 MiB, 1 GiB and 2 GiB, and files of 64 MiB and 256 MiB made of
+ *    256 to 4096 extents (make_fragmented()), one file at a time.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +54,7 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 
 #ifndef MAP_SYNC
@@ -61,6 +66,7 @@
 
 #define SZ_2M (2UL << 20)
 #define MIB (1UL << 20)
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *dir;
 
@@ -106,45 +112,16 @@ static void make_file(const char *path, size_t size, int written)
 		if (fallocate(fd, 0, 0, size))
 			die("fallocate");
 	} else {
-		for (off = 0; off < size; off += sizeof(buf))
-			if (pwrite(fd, buf, sizeof(buf), off) != sizeof(buf))
+		for (off = 0; off < size; off += sizeof(buf)) {
+			size_t len = size - off < sizeof(buf) ? size - off : sizeof(buf);
+
+			if (pwrite(fd, buf, len, off) != (ssize_t)len)
 				die("pwrite");
+		}
 	}
 	if (fsync(fd))
 		die("fsync");
 	close(fd);
-}
-
-/*
- * A fragmented written file: written contiguously, then every other
- * 64 KiB chunk is punched out, a filler file takes the freed blocks, the
- * chunks are written again (elsewhere) and the filler is removed.
- */
-static void make_fragmented(const char *path, size_t size)
-{
-	static char buf[64 << 10];
-	const char *filler = path_of("filler");
-	size_t off;
-	int fd, gd;
-
-	make_file(path, size, 1);
-	fd = open(path, O_RDWR);
-	gd = open(filler, O_RDWR | O_CREAT | O_TRUNC, 0644);
-	if (fd < 0 || gd < 0)
-		die("open");
-	for (off = 0; off < size; off += 2 * sizeof(buf))
-		if (fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, off, sizeof(buf)))
-			die("punch");
-	for (off = 0; off < size / 2; off += sizeof(buf))
-		if (pwrite(gd, buf, sizeof(buf), off) != sizeof(buf))
-			die("filler");
-	for (off = 0; off < size; off += 2 * sizeof(buf))
-		if (pwrite(fd, buf, sizeof(buf), off) != sizeof(buf))
-			die("refill");
-	fsync(fd);
-	close(fd);
-	close(gd);
-	unlink(filler);
 }
 
 static void *map_file(const char *path, size_t size, int flags, int fixed_align)
@@ -184,6 +161,21 @@ static void report_latency(const char *method, size_t size, long n)
 	qsort(samples, n, sizeof(*samples), cmp_u64);
 	printf("BENCH persist method=%s size=%zu n=%ld median_ns=%llu p99_ns=%llu\n", method, size,
 	       n, (unsigned long long)samples[n / 2], (unsigned long long)samples[n * 99 / 100]);
+}
+
+/* The timing itself: the clock_gettime() pair around nothing, N times. */
+static void clock_pair(long n)
+{
+	long i;
+
+	for (i = 0; i < n; i++) {
+		uint64_t t0 = now_ns();
+
+		samples[i] = now_ns() - t0;
+	}
+	qsort(samples, n, sizeof(*samples), cmp_u64);
+	printf("BENCH clock n=%ld median_ns=%llu p99_ns=%llu\n", n,
+	       (unsigned long long)samples[n / 2], (unsigned long long)samples[n * 99 / 100]);
 }
 
 enum method { PWRITE_FDATASYNC, MSYNC, MAP_SYNC_M, STATIC, FLOOR };
@@ -303,99 +295,244 @@ static void faults(void)
 	}
 }
 
-static uint64_t fibmap_loop(const char *path, size_t size)
+/*
+ * A written, committed file of @size bytes made of @n extents: a file of
+ * @n pieces of @size / @n bytes with a 4 KiB spacer after each piece but
+ * the last is written and fsynced (ext4 lays it out in a few extents),
+ * then every spacer is collapsed out (FALLOC_FL_COLLAPSE_RANGE), last
+ * first.  Collapsing frees the spacer's block and shifts the file's later
+ * extents down in the file without moving them on the device, so each
+ * piece ends physically apart from the next: @n extents, plus one for
+ * each seam of the original layout that falls inside a piece.  The caller
+ * measures the real count with FIEMAP.
+ */
+static void make_fragmented(const char *path, size_t size, long n)
 {
-	int fd = open(path, O_RDONLY), blk;
-	uint64_t t0 = now_ns();
-	size_t b;
+	const size_t piece = size / n, gap = 4096;
+	int fd;
+	long i;
 
+	make_file(path, n * piece + (n - 1) * gap, 1);
+	fd = open(path, O_RDWR);
 	if (fd < 0)
 		die(path);
-	for (b = 0; b < size / 4096; b++) {
-		blk = b;
-		if (ioctl(fd, FIBMAP, &blk) || !blk)
-			die("FIBMAP");
-	}
-	t0 = now_ns() - t0;
+	for (i = n - 2; i >= 0; i--)
+		if (fallocate(fd, FALLOC_FL_COLLAPSE_RANGE, i * (piece + gap) + piece, gap))
+			die("collapse");
+	if (fsync(fd))
+		die("fsync");
 	close(fd);
-	return t0;
 }
 
+/*
+ * Context switches of this thread: involuntary ones (preempted, also at a
+ * cond_resched()) count 1, voluntary ones (it slept) count 1 << 16.
+ */
+static long switches(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_THREAD, &ru);
+	return ru.ru_nivcsw + (ru.ru_nvcsw << 16);
+}
+
+/* The switches during the last fiemap_walk() or enable_timed(), outside its timing. */
+static long last_switches;
+
+#define FIEMAP_SLOTS 65536
+static struct fiemap *fm;
+
+/*
+ * One FIEMAP of the whole file into enough slots, no FIEMAP_FLAG_SYNC:
+ * open, ioctl, close, timed together, as daxctl() looks the path up and
+ * opens the file too.  Returns the time; *extents gets the extent count.
+ */
 static uint64_t fiemap_walk(const char *path, long *extents)
 {
-	static char buf[sizeof(struct fiemap) + 512 * sizeof(struct fiemap_extent)];
-	struct fiemap *fm = (struct fiemap *)buf;
-	int fd = open(path, O_RDONLY), done = 0;
-	uint64_t start = 0, t0 = now_ns();
+	long sw = switches();
+	uint64_t t0 = now_ns(), t;
+	int fd = open(path, O_RDONLY);
 
 	if (fd < 0)
 		die(path);
-	*extents = 0;
-	while (!done) {
-		memset(fm, 0, sizeof(*fm));
-		fm->fm_start = start;
-		fm->fm_length = ~0ULL - start;
-		fm->fm_extent_count = 512;
-		if (ioctl(fd, FS_IOC_FIEMAP, fm))
-			die("FIEMAP");
-		if (!fm->fm_mapped_extents)
-			break;
-		*extents += fm->fm_mapped_extents;
-		struct fiemap_extent *e = &fm->fm_extents[fm->fm_mapped_extents - 1];
-
-		start = e->fe_logical + e->fe_length;
-		done = e->fe_flags & FIEMAP_EXTENT_LAST;
-	}
-	t0 = now_ns() - t0;
+	memset(fm, 0, sizeof(*fm));
+	fm->fm_start = 0;
+	fm->fm_length = FIEMAP_MAX_OFFSET;
+	fm->fm_extent_count = FIEMAP_SLOTS;
+	if (ioctl(fd, FS_IOC_FIEMAP, fm))
+		die("FIEMAP");
 	close(fd);
-	return t0;
+	t = now_ns() - t0;
+	last_switches = switches() - sw;
+	if (!fm->fm_mapped_extents || fm->fm_mapped_extents >= FIEMAP_SLOTS ||
+	    !(fm->fm_extents[fm->fm_mapped_extents - 1].fe_flags & FIEMAP_EXTENT_LAST)) {
+		errno = ERANGE;
+		die("FIEMAP: not the whole file in one call");
+	}
+	*extents = fm->fm_mapped_extents;
+	return t;
 }
 
-static uint64_t median3(uint64_t a, uint64_t b, uint64_t c)
+static uint64_t enable_timed(const char *path)
 {
-	uint64_t v[3] = { a, b, c };
+	long sw = switches();
+	uint64_t t0 = now_ns(), t;
 
-	qsort(v, 3, sizeof(v[0]), cmp_u64);
-	return v[1];
+	if (daxctl(path, DAXCTL_F_STATIC, 0))
+		die("daxctl static (activation)");
+	t = now_ns() - t0;
+	last_switches = switches() - sw;
+	if (daxctl(path, 0, 0))
+		die("daxctl disable (activation)");
+	return t;
+}
+
+/* Commits of the DAX filesystem's journal so far (jbd2's info file), or -1. */
+static long journal_commits(void)
+{
+	glob_t g;
+	long c = -1;
+	FILE *f;
+
+	if (glob("/proc/fs/jbd2/pmem0-*/info", 0, NULL, &g))
+		return -1;
+	f = fopen(g.gl_pathv[0], "r");
+	if (f) {
+		if (fscanf(f, "%ld", &c) != 1)
+			c = -1;
+		fclose(f);
+	}
+	globfree(&g);
+	return c;
+}
+
+static void need_space(size_t bytes)
+{
+	struct statvfs sv;
+
+	if (statvfs(dir, &sv))
+		die("statvfs");
+	if ((uint64_t)sv.f_bavail * sv.f_frsize < bytes + 64 * MIB) {
+		printf("bench: %zu MiB needed, %llu MiB free on %s\n", bytes >> 20,
+		       (unsigned long long)sv.f_bavail * sv.f_frsize >> 20, dir);
+		errno = ENOSPC;
+		die("activation file");
+	}
+}
+
+static char *join(const uint64_t *v, int n)
+{
+	static char buf[512];
+	int i, o = 0;
+
+	for (i = 0; i < n; i++)
+		o += snprintf(buf + o, sizeof(buf) - o, "%s%llu", i ? "," : "",
+			      (unsigned long long)v[i]);
+	return buf;
+}
+
+#define REPS 9
+
+/*
+ * Enable (daxctl(DAXCTL_F_STATIC), align 0 = 4 KiB chunks; the disable
+ * after it is not timed) against a FIEMAP walk of the same written and
+ * committed file, REPS times, enable first in odd repetitions and FIEMAP
+ * first in even ones, after one untimed enable/disable and FIEMAP that
+ * bring the caches (dentry, inode, ext4's extent status tree) to the
+ * state every timed call then finds.  Prints the medians, every
+ * repetition with the context switches the calling thread made in it
+ * (preempted, or slept),
+ * and how many journal commits happened during them (none expected: the
+ * file is committed, so enable's fsync finds nothing).
+ */
+static void measure(const char *layout, const char *p, size_t size, long want)
+{
+	uint64_t en[REPS], fie[REPS], en_s[REPS], fie_s[REPS], en_sw[REPS], fie_sw[REPS];
+	long extents, e, c0, c1;
+	int r;
+
+	fiemap_walk(p, &extents);
+	enable_timed(p);
+	c0 = journal_commits();
+	for (r = 0; r < REPS; r++) {
+		if (r % 2 == 0) {	/* repetition r + 1 is odd */
+			en[r] = enable_timed(p);
+			en_sw[r] = last_switches;
+			fie[r] = fiemap_walk(p, &e);
+			fie_sw[r] = last_switches;
+		} else {
+			fie[r] = fiemap_walk(p, &e);
+			fie_sw[r] = last_switches;
+			en[r] = enable_timed(p);
+			en_sw[r] = last_switches;
+		}
+		if (e != extents) {
+			errno = EINVAL;
+			die("extent count changed between repetitions");
+		}
+	}
+	c1 = journal_commits();
+	memcpy(en_s, en, sizeof(en));
+	memcpy(fie_s, fie, sizeof(fie));
+	qsort(en_s, REPS, sizeof(en_s[0]), cmp_u64);
+	qsort(fie_s, REPS, sizeof(fie_s[0]), cmp_u64);
+	printf("BENCH activate layout=%s size=%zu pieces=%ld extents=%ld reps=%d", layout, size,
+	       want, extents, REPS);
+	printf(" enable_ns=%llu fiemap_ns=%llu commits=%ld", (unsigned long long)en_s[REPS / 2],
+	       (unsigned long long)fie_s[REPS / 2], c0 < 0 || c1 < 0 ? -1 : c1 - c0);
+	printf(" enable_reps=%s", join(en, REPS));
+	printf(" fiemap_reps=%s", join(fie, REPS));
+	for (r = 0; r < REPS; r++) {
+		en_s[r] = en_sw[r] & 0xffff;
+		fie_s[r] = fie_sw[r] & 0xffff;
+		en_sw[r] >>= 16;
+		fie_sw[r] >>= 16;
+	}
+	printf(" enable_preempted=%s", join(en_s, REPS));
+	printf(" enable_slept=%s", join(en_sw, REPS));
+	printf(" fiemap_preempted=%s", join(fie_s, REPS));
+	printf(" fiemap_slept=%s\n", join(fie_sw, REPS));
+	fflush(stdout);
 }
 
 static void activation(size_t div)
 {
 	static const size_t sizes[] = { 64 * MIB, 256 * MIB, 1024 * MIB, 2048 * MIB };
-	int s, frag, r;
+	static const size_t frag_sizes[] = { 64 * MIB, 256 * MIB };
+	static const long pieces[] = { 256, 512, 1024, 2048, 4096 };
+	char *p = path_of("activate");
+	unsigned int s, k;
 
-	for (frag = 0; frag <= 1; frag++) {
-		for (s = 0; s < 4; s++) {
-			char *p = path_of("activate");
-			uint64_t en[3], fib[3], fie[3];
-			size_t size = sizes[s] / div;
-			long extents = 0;
+	fm = malloc(sizeof(*fm) + FIEMAP_SLOTS * sizeof(struct fiemap_extent));
+	if (!fm)
+		die("malloc");
+	/* Fault the buffer in now, not inside a timed FIEMAP. */
+	memset(fm, 0, sizeof(*fm) + FIEMAP_SLOTS * sizeof(struct fiemap_extent));
+	/* Contiguous: written in 1 MiB pwrite()s and fsynced; one file at a time. */
+	for (s = 0; s < ARRAY_SIZE(sizes); s++) {
+		size_t size = sizes[s] / div;
 
-			if (frag)
-				make_fragmented(p, size);
-			else
-				make_file(p, size, 1);
-			for (r = 0; r < 3; r++) {
-				uint64_t t0;
+		need_space(size);
+		make_file(p, size, 1);
+		measure("contiguous", p, size, 1);
+		unlink(p);
+	}
+	/* Fragmented: a given number of extents, two sizes. */
+	for (s = 0; s < ARRAY_SIZE(frag_sizes); s++) {
+		for (k = 0; k < ARRAY_SIZE(pieces); k++) {
+			size_t size = frag_sizes[s] / div;
 
-				fib[r] = fibmap_loop(p, size);
-				fie[r] = fiemap_walk(p, &extents);
-				t0 = now_ns();
-				if (daxctl(p, DAXCTL_F_STATIC, 0))
-					die("daxctl static (activation)");
-				en[r] = now_ns() - t0;
-				if (daxctl(p, 0, 0))
-					die("daxctl disable (activation)");
+			if (size / pieces[k] < 4096 || size % (pieces[k] * 4096)) {
+				printf("bench: note: %zu bytes in %ld pieces skipped\n", size, pieces[k]);
+				continue;
 			}
-			printf("BENCH activate layout=%s size=%zu blocks=%zu extents=%ld enable_ns=%llu fibmap_ns=%llu fiemap_ns=%llu\n",
-			       frag ? "fragmented" : "contiguous", size, size / 4096, extents,
-			       (unsigned long long)median3(en[0], en[1], en[2]),
-			       (unsigned long long)median3(fib[0], fib[1], fib[2]),
-			       (unsigned long long)median3(fie[0], fie[1], fie[2]));
-			fflush(stdout);
+			need_space(size + pieces[k] * 4096);
+			make_fragmented(p, size, pieces[k]);
+			measure("fragmented", p, size, pieces[k]);
 			unlink(p);
 		}
 	}
+	free(fm);
 }
 
 int main(int argc, char **argv)
@@ -413,6 +550,7 @@ int main(int argc, char **argv)
 	if (!samples)
 		die("calloc");
 	printf("BENCH info flush=%s n=%ld\n", flush_name(), n);
+	clock_pair(n);
 	persistence(n, 64);
 	persistence(n, 4096);
 	fflush(stdout);
