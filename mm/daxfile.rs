@@ -44,6 +44,7 @@ use kernel::{
         ExtentType,
         File,
         Filename,
+        Inode,
         InodeLockGuard,
         InvalidateLockGuard, //
     },
@@ -89,6 +90,15 @@ struct Daxfiles {
     files: KVec<Entry>,
     /// Slots promised to enables in flight, see [`Reservation`].
     reserved: usize,
+}
+
+impl Daxfiles {
+    /// Returns the index of the entry of `inode`, if it has one.
+    fn position(&self, inode: &Inode) -> Option<usize> {
+        self.files
+            .iter()
+            .position(|e| core::ptr::eq(e.file.inode().as_ptr(), inode.as_ptr()))
+    }
 }
 
 kernel::sync::global_lock! {
@@ -441,7 +451,8 @@ fn set_static_flags(guard: &InodeLockGuard<'_>, on: bool) {
 /// see the module documentation for the protocol.
 fn enable(found: &ARef<File>, file: &File, align: u64) -> Result<c_long> {
     let inode = file.inode();
-    if !inode.is_reg() || !inode.is_dax() {
+    // `daxctl()` has refused anything but a regular file.
+    if !inode.is_dax() {
         return Err(EINVAL);
     }
     // Before any lock: a filesystem without `->report_extents` may take the locks held below in
@@ -457,9 +468,8 @@ fn enable(found: &ARef<File>, file: &File, align: u64) -> Result<c_long> {
         // Already static: only a repeat of the same request succeeds.
         let list = DAXFILES.lock();
         let same = list
-            .files
-            .iter()
-            .any(|e| core::ptr::eq(e.file.inode().as_ptr(), inode.as_ptr()) && e.align == align);
+            .position(inode)
+            .is_some_and(|i| list.files[i].align == align);
         return if same { Ok(0) } else { Err(EBUSY) };
     }
     // A swap file.
@@ -511,11 +521,7 @@ fn disable(found: &File) -> Result<c_long> {
         }
         set_static_flags(&guard, false);
         let mut list = DAXFILES.lock();
-        let pos = list
-            .files
-            .iter()
-            .position(|e| core::ptr::eq(e.file.inode().as_ptr(), inode.as_ptr()));
-        pos.and_then(|i| list.files.remove(i).ok())
+        list.position(inode).and_then(|i| list.files.remove(i).ok())
     };
     // Enable adds the entry together with `S_DAXFILE`, under the same locks.
     if entry.is_none() {
