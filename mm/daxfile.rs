@@ -13,7 +13,8 @@
 //! `S_DAXFILE`, which the data-write paths check to let static files through. An `O_PATH` file of
 //! the inode, opened by the enabling call, is kept in [`DAXFILES`] until the file is disabled,
 //! which pins the inode and keeps its filesystem from being unmounted without holding write
-//! access.
+//! access. `/proc/daxfiles` lists them, with the align and the number of extents the enable found,
+//! so that an administrator can see what keeps a filesystem busy.
 //!
 //! # Locking
 //!
@@ -24,7 +25,8 @@
 //! lock. Within that section it commits the file's metadata (`vfs_fsync()`), reads the block map
 //! through the filesystem's `->report_extents`, and sets the flags and the list entry, whose
 //! memory was reserved before any lock was taken: nothing can fail after a successful walk. A
-//! disable takes `i_rwsem` too, so it waits for an enable in flight.
+//! disable takes `i_rwsem` too, so it waits for an enable in flight. A reader of `/proc/daxfiles`
+//! takes only [`DAXFILES`], and the last reference of a disabled file is put outside of it.
 //!
 //! C header: [`include/linux/daxfile.h`](srctree/include/linux/daxfile.h)
 
@@ -79,6 +81,9 @@ struct Entry {
     file: ARef<File>,
     /// The chunk size the enable checked, in bytes.
     align: u64,
+    /// The number of physically contiguous extents the enable found, for `/proc/daxfiles`.
+    #[cfg(CONFIG_PROC_FS)]
+    extents: u64,
 }
 
 /// The static-dax files.
@@ -116,8 +121,12 @@ static CLAIMED: SetOnce<()> = SetOnce::new();
 /// Populated once [`DAXFILES`] is initialised.
 static READY: SetOnce<()> = SetOnce::new();
 
-/// Initialises the list of static-dax files; `mm/daxfile_shim.c` calls it from a
-/// `core_initcall()`, before any user space runs. Only the first call does anything.
+/// `/proc/daxfiles`, kept for good once made.
+#[cfg(CONFIG_PROC_FS)]
+static PROC_DAXFILES: SetOnce<kernel::proc::SingleFile<proc_daxfiles::Show>> = SetOnce::new();
+
+/// Initialises the list of static-dax files and makes `/proc/daxfiles`; `mm/daxfile_shim.c` calls
+/// it from a `core_initcall()`, before any user space runs. Only the first call does anything.
 #[export]
 pub extern "C" fn daxfile_init() {
     if CLAIMED.populate(()) {
@@ -125,6 +134,65 @@ pub extern "C" fn daxfile_init() {
         // nothing uses the lock before `READY` is populated below.
         unsafe { DAXFILES.init() };
         READY.populate(());
+        // Without it, `daxctl()` still works; only the listing is missing.
+        #[cfg(CONFIG_PROC_FS)]
+        match kernel::proc::SingleFile::new(c"daxfiles", 0o444) {
+            Ok(file) => {
+                PROC_DAXFILES.populate(file);
+            }
+            Err(e) => pr_warn!("no /proc/daxfiles: {:?}\n", e),
+        }
+    }
+}
+
+/// `/proc/daxfiles`.
+#[cfg(CONFIG_PROC_FS)]
+mod proc_daxfiles {
+    use super::{
+        DAXFILES,
+        READY, //
+    };
+    use kernel::{
+        bindings,
+        prelude::*,
+        proc::SingleShow,
+        seq_file::SeqFile,
+        seq_print, //
+    };
+
+    /// The contents of `/proc/daxfiles`: a header line, then one line per static-dax file with
+    /// its path (whitespace and backslashes escaped as `\ooo`), size and align in bytes, the
+    /// number of physically contiguous extents, the device number of its filesystem as
+    /// `major:minor` and its inode number, separated by tabs.
+    ///
+    /// Readable by everyone, like `/proc/swaps`: it tells what keeps a filesystem busy.
+    pub(super) struct Show;
+
+    impl SingleShow for Show {
+        fn show(m: &SeqFile) -> Result {
+            seq_print!(m, "Filename\tSize\tAlign\tExtents\tDevice\tInode\n");
+            // The file is made after the list is initialised.
+            if READY.as_ref().is_none() {
+                return Ok(());
+            }
+            let list = DAXFILES.lock();
+            for entry in &list.files {
+                let inode = entry.file.inode();
+                let dev = inode.dev();
+                m.file_path(&entry.file, c" \t\n\\");
+                seq_print!(
+                    m,
+                    "\t{}\t{}\t{}\t{}:{}\t{}\n",
+                    inode.size(),
+                    entry.align,
+                    entry.extents,
+                    dev >> bindings::MINORBITS,
+                    dev & ((1 << bindings::MINORBITS) - 1),
+                    inode.ino()
+                );
+            }
+            Ok(())
+        }
     }
 }
 
@@ -500,6 +568,8 @@ fn enable(found: &ARef<File>, file: &File, align: u64) -> Result<c_long> {
     reservation.commit(Entry {
         file: found.clone(),
         align,
+        #[cfg(CONFIG_PROC_FS)]
+        extents: summary.extents,
     });
     pr_debug!(
         "inode {} static: {} bytes in {} extents, align {}\n",

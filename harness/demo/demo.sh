@@ -30,6 +30,17 @@ expect_fail rm "$log"
 expect_fail mv "$log" "$mnt/elsewhere"
 say "While it is static, the filesystem cannot be unmounted"
 expect_fail umount "$mnt"
+say "No process holds the file, the kernel does: daxfile list (/proc/daxfiles) says which"
+expect_ok daxfile list
+expect_ok cat /proc/daxfiles
+expect_ok daxfile list --json
+say "The state does not survive a reboot; a table makes the files static again"
+expect_ok daxfile disable --all
+printf '# path align (/etc/daxtab by default)\n%s 2M\n' "$log" >/tmp/daxtab
+expect_ok cat /tmp/daxtab
+expect_ok daxfile enable --all /tmp/daxtab
+expect_ok daxfile list
+expect_ok pmemlog verify "$log" 1000
 say "Return it to normal: now truncate works"
 expect_ok daxfile disable "$log"
 expect_ok truncate -s 1M "$log"

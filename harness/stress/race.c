@@ -27,7 +27,10 @@
  *    file takes and an enable in flight only delays, so any error of
  *    pwrite() (ETXTBSY above all) or a SIGBUS is an error.  The stores
  *    fault again after every enable (its fsync write-protects the pages
- *    it cleans) and after every punch, so faults race enable too.
+ *    it cleans) and after every punch, so faults race enable too;
+ *  - read /proc/daxfiles: the header, then lines that parse, each naming
+ *    one of the two files (by inode) at most once, with the size the
+ *    map-change threads last left it at and a 4 KiB align.
  * Map changes that leave a file unable to become static (a hole, an
  * unwritten block, a size that is not a page multiple) must leave GET
  * saying "not static" until they are undone, and the undo must succeed at
@@ -40,7 +43,8 @@
  * (nothing left pinned).
  * Prints "race: N seconds, N daxctl calls (N enables, N succeeded, N
  * checked static), N map changes attempted (N growing truncates, N hole
- * punches), N stores, N live writes (N mapped, N pwrite); N errors" and
+ * punches), N stores, N live writes (N mapped, N pwrite), N /proc/daxfiles
+ * reads (N lines); N errors" and
  * exits 1 on any error.
  */
 #define _GNU_SOURCE
@@ -63,6 +67,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 
 #define SIZE (4UL << 20)
 #define PAGE 4096UL
@@ -93,6 +98,9 @@ static pthread_mutex_t change_lock[NFILES] = {
 };
 static off_t size_now[NFILES] = { SIZE, SIZE };
 static atomic_int stop;
+static atomic_long n_proc_reads, n_proc_lines;
+static ino_t inos[NFILES];
+static dev_t fs_dev;
 static atomic_long n_daxctl, n_enable, n_enable_ok, n_checked, n_changes, n_grows, n_punches,
 	n_stores, n_mstores, n_pwrites, n_errors;
 
@@ -554,6 +562,54 @@ static void *writer_thread(void *arg)
 	return NULL;
 }
 
+/*
+ * Reads /proc/daxfiles while the other threads run.  A static file's size
+ * cannot change, so the size it shows is one its file could have had; only
+ * sizes that are page multiples can become static.
+ */
+static void *proc_thread(void *arg)
+{
+	static const char header[] = "Filename\tSize\tAlign\tExtents\tDevice\tInode\n";
+	char line[8192], p[4096];
+	(void)arg;
+
+	while (!atomic_load(&stop)) {
+		unsigned long long size, align, extents, ino;
+		unsigned int maj, mn, seen = 0;
+		FILE *fp = fopen("/proc/daxfiles", "r");
+
+		if (!fp) {
+			error("open /proc/daxfiles", errno);
+			break;
+		}
+		if (!fgets(line, sizeof(line), fp) || strcmp(line, header))
+			bug("/proc/daxfiles: bad header");
+		while (fgets(line, sizeof(line), fp)) {
+			int f;
+
+			atomic_fetch_add(&n_proc_lines, 1);
+			if (sscanf(line, "%4095s %llu %llu %llu %u:%u %llu", p, &size, &align,
+				   &extents, &maj, &mn, &ino) != 7) {
+				bug("/proc/daxfiles: bad line: %s", line);
+				continue;
+			}
+			for (f = 0; f < NFILES && inos[f] != ino; f++)
+				;
+			if (f == NFILES || maj != major(fs_dev) || mn != minor(fs_dev))
+				bug("/proc/daxfiles: a file not ours: %s", line);
+			else if (seen & (1U << f))
+				bug("/proc/daxfiles: listed twice: %s", line);
+			else if (size % PAGE || size < SIZE || align != PAGE || !extents)
+				bug("/proc/daxfiles: bad size, align or extents: %s", line);
+			else
+				seen |= 1U << f;
+		}
+		fclose(fp);
+		atomic_fetch_add(&n_proc_reads, 1);
+	}
+	return NULL;
+}
+
 static int make_file(const char *p)
 {
 	static char buf[1 << 16];
@@ -592,6 +648,14 @@ int main(int argc, char **argv)
 		if (make_file(path[f]))
 			return 2;
 		fd = open(path[f], O_RDWR);
+		{
+			struct stat st;
+
+			if (fd < 0 || fstat(fd, &st))
+				return 2;
+			inos[f] = st.st_ino;
+			fs_dev = st.st_dev;
+		}
 		maps[f] = mmap(NULL, SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 		wmaps[f] = mmap(NULL, SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 		wfds[f] = fd;
@@ -604,6 +668,7 @@ int main(int argc, char **argv)
 		pthread_create(&th[n++], NULL, change_thread, (void *)(uintptr_t)(i + 11));
 	pthread_create(&th[n++], NULL, grow_thread, (void *)(uintptr_t)21);
 	pthread_create(&th[n++], NULL, punch_thread, (void *)(uintptr_t)22);
+	pthread_create(&th[n++], NULL, proc_thread, NULL);
 	for (f = 0; f < NFILES; f++) {
 		pthread_create(&th[n++], NULL, store_thread, (void *)(uintptr_t)f);
 		pthread_create(&th[n++], NULL, writer_thread, (void *)(uintptr_t)f);
@@ -663,11 +728,13 @@ int main(int argc, char **argv)
 		printf("race: %ld more errors not printed\n", atomic_load(&n_errors) - MAX_PRINTED);
 	printf("race: %d seconds, %ld daxctl calls (%ld enables, %ld succeeded, %ld checked static), "
 	       "%ld map changes attempted (%ld growing truncates, %ld hole punches), %ld stores, "
-	       "%ld live writes (%ld mapped, %ld pwrite); %ld errors\n",
+	       "%ld live writes (%ld mapped, %ld pwrite), %ld /proc/daxfiles reads (%ld lines); "
+	       "%ld errors\n",
 	       seconds, atomic_load(&n_daxctl), atomic_load(&n_enable), atomic_load(&n_enable_ok),
 	       atomic_load(&n_checked), atomic_load(&n_changes), atomic_load(&n_grows),
 	       atomic_load(&n_punches), atomic_load(&n_stores),
 	       atomic_load(&n_mstores) + atomic_load(&n_pwrites), atomic_load(&n_mstores),
-	       atomic_load(&n_pwrites), atomic_load(&n_errors));
+	       atomic_load(&n_pwrites), atomic_load(&n_proc_reads), atomic_load(&n_proc_lines),
+	       atomic_load(&n_errors));
 	return atomic_load(&n_errors) ? 1 : 0;
 }

@@ -118,6 +118,8 @@ pub mod pid_namespace;
 pub mod platform;
 pub mod prelude;
 pub mod print;
+#[cfg(CONFIG_PROC_FS)]
+pub mod proc;
 pub mod processor;
 pub mod ptr;
 #[cfg(CONFIG_RUST_PWM_ABSTRACTIONS)]

@@ -5,7 +5,10 @@
  *   daxfile create PATH SIZE [--align A]   allocate PATH with written zeroes
  *   daxfile enable PATH [--align A]        make PATH static-dax
  *   daxfile disable PATH                   return PATH to normal
- *   daxfile status PATH                    static or not, DAX or not, extents
+ *   daxfile status PATH [--json]           static or not, DAX or not, extents
+ *   daxfile list [--json]                  the static-dax files (/proc/daxfiles)
+ *   daxfile enable --all [TABLE]           make the files of TABLE static-dax
+ *   daxfile disable --all                  return every static-dax file to normal
  *
  * Named daxfile, not daxctl, so as not to clash with ndctl's daxctl(1).
  */
@@ -26,6 +29,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 
 #ifndef STATX_ATTR_DAX
 #define STATX_ATTR_DAX 0x00200000
@@ -40,14 +44,19 @@ enum {
 };
 
 static const char *prog = "daxfile";
+static const char *daxfiles = "/proc/daxfiles";
+static const char *daxtab = "/etc/daxtab";
 
 static void print_help(FILE *out)
 {
 	fprintf(out,
 		"Usage: %s create PATH SIZE [--align A]\n"
 		"       %s enable PATH [--align A]\n"
+		"       %s enable --all [TABLE]\n"
 		"       %s disable PATH\n"
-		"       %s status PATH\n"
+		"       %s disable --all\n"
+		"       %s status PATH [--json]\n"
+		"       %s list [--json]\n"
 		"\n"
 		"Manage static-dax files: files on a DAX filesystem whose block map\n"
 		"is frozen, so that stores through mmap() are made durable by a CPU\n"
@@ -58,15 +67,27 @@ static void print_help(FILE *out)
 		"  enable   make PATH static-dax, with A-sized contiguous, A-aligned\n"
 		"           chunks (needs CAP_LINUX_IMMUTABLE)\n"
 		"  disable  return PATH to normal (needs CAP_LINUX_IMMUTABLE)\n"
-		"  status   show whether PATH is static-dax and DAX, and its extents\n"
+		"  status   show whether PATH is static-dax and DAX, its extents, and\n"
+		"           the align it was made static-dax with\n"
+		"  list     show the static-dax files, which keep their filesystems\n"
+		"           from being unmounted (from /proc/daxfiles)\n"
+		"\n"
+		"  --all    enable: every file of TABLE (default /etc/daxtab), one\n"
+		"           \"PATH [A]\" a line, '#' starts a comment, \\040 is a space;\n"
+		"           disable: every file that list shows.  Goes on past a\n"
+		"           failure and reports each file.\n"
+		"  --json   print JSON instead of text\n"
 		"\n"
 		"SIZE and A take K, M, G and T suffixes (powers of 1024); A defaults\n"
 		"to the page size and must be a power of two no smaller than it.\n"
+		"The state does not survive a reboot or an unmount: run enable --all\n"
+		"at boot, after the filesystems are mounted.\n"
 		"\n"
 		"Exit status: 0 success; 1 the operation failed (the message names\n"
-		"the errno); 2 the command line is wrong; 3 create made the file, but\n"
-		"its extents do not meet the alignment, so enable with it would fail.\n",
-		prog, prog, prog, prog);
+		"the errno), for --all: for at least one file or line; 2 the command\n"
+		"line is wrong; 3 create made the file, but its extents do not meet\n"
+		"the alignment, so enable with it would fail.\n",
+		prog, prog, prog, prog, prog, prog, prog);
 }
 
 static int fail(int err, const char *what, const char *path, const char *hint)
@@ -338,35 +359,316 @@ static int cmd_disable(const char *path)
 	return EXIT_OK;
 }
 
-static int cmd_status(const char *path)
+/* Undoes octal escapes (\ooo), as /proc/daxfiles and TABLE use them, in place. */
+static void unescape(char *s)
 {
+	char *d = s;
+
+	for (; *s; s++, d++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' &&
+		    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+			*d = (s[1] - '0') << 6 | (s[2] - '0') << 3 | (s[3] - '0');
+			s += 3;
+		} else {
+			*d = *s;
+		}
+	}
+	*d = '\0';
+}
+
+/* One line of /proc/daxfiles. */
+struct daxfile {
+	char path[PATH_MAX];
+	unsigned long long size, align, extents, ino;
+	unsigned int major, minor;
+};
+
+/*
+ * Reads /proc/daxfiles into a new array of *@n entries; returns it (NULL
+ * with *@n = 0 if there are none), or NULL with errno set on error
+ * (ENOENT: a kernel without it; EPROTO: a line that does not parse).
+ */
+static struct daxfile *read_daxfiles(size_t *n)
+{
+	static const char header[] = "Filename\tSize\tAlign\tExtents\tDevice\tInode\n";
+	struct daxfile *list = NULL, *l;
+	char line[PATH_MAX * 4 + 128];
+	size_t cap = 0;
+	FILE *f;
+
+	*n = 0;
+	f = fopen(daxfiles, "r");
+	if (!f)
+		return NULL;
+	if (!fgets(line, sizeof(line), f) || strcmp(line, header))
+		goto bad;
+	while (fgets(line, sizeof(line), f)) {
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 16;
+			l = realloc(list, cap * sizeof(*list));
+			if (!l)
+				goto err;
+			list = l;
+		}
+		l = &list[*n];
+		if (sscanf(line, "%4095s %llu %llu %llu %u:%u %llu", l->path, &l->size,
+			   &l->align, &l->extents, &l->major, &l->minor, &l->ino) != 7)
+			goto bad;
+		unescape(l->path);
+		(*n)++;
+	}
+	fclose(f);
+	errno = 0;
+	return list;
+bad:
+	errno = EPROTO;
+err:
+	fclose(f);
+	free(list);
+	*n = 0;
+	return NULL;
+}
+
+/* Reads /proc/daxfiles or says why not; returns 0 or EXIT_FAIL. */
+static int load_daxfiles(struct daxfile **list, size_t *n)
+{
+	*list = read_daxfiles(n);
+	if (!*list && errno)
+		return fail(errno, "read", daxfiles,
+			    errno == ENOENT ? "this kernel has no daxctl(2), or no procfs" :
+			    errno == EPROTO ? "unexpected format" : NULL);
+	return EXIT_OK;
+}
+
+/* Prints @s as a JSON string. */
+static void json_string(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char c = *s;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+static void json_daxfile(const struct daxfile *d)
+{
+	printf("{\"filename\": ");
+	json_string(d->path);
+	printf(", \"size\": %llu, \"align\": %llu, \"extents\": %llu",
+	       d->size, d->align, d->extents);
+	printf(", \"device\": \"%u:%u\", \"inode\": %llu}", d->major, d->minor, d->ino);
+}
+
+/* Prints @s with the bytes that would break a line or a column escaped. */
+static void print_path(const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = *s;
+
+		if (c == ' ' || c == '\\' || c < 0x20)
+			printf("\\%03o", c);
+		else
+			putchar(c);
+	}
+}
+
+static int cmd_list(int json)
+{
+	struct daxfile *list;
+	char b1[32], b2[32];
+	size_t i, n;
+
+	if (load_daxfiles(&list, &n))
+		return EXIT_FAIL;
+	if (json) {
+		printf("{\"daxfiles\": [");
+		for (i = 0; i < n; i++) {
+			printf(i ? ",\n   " : "\n   ");
+			json_daxfile(&list[i]);
+		}
+		printf("%s]}\n", n ? "\n" : "");
+	} else {
+		printf("%-40s %8s %6s %7s %s\n", "FILENAME", "SIZE", "ALIGN", "EXTENTS", "DEVICE");
+		for (i = 0; i < n; i++) {
+			print_path(list[i].path);
+			printf("%*s %8s %6s %7llu %u:%u\n",
+			       (int)(strlen(list[i].path) < 40 ? 40 - strlen(list[i].path) : 0), "",
+			       human(list[i].size, b1, sizeof(b1)),
+			       human(list[i].align, b2, sizeof(b2)), list[i].extents,
+			       list[i].major, list[i].minor);
+		}
+	}
+	free(list);
+	return EXIT_OK;
+}
+
+/* Finds the line of the file @st describes; returns it, or NULL. */
+static const struct daxfile *find_daxfile(const struct daxfile *list, size_t n,
+					  dev_t dev, ino_t ino)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (list[i].ino == ino && list[i].major == major(dev) &&
+		    list[i].minor == minor(dev))
+			return &list[i];
+	return NULL;
+}
+
+/*
+ * enable --all: every "PATH [ALIGN]" line of @table.  Goes on past a bad
+ * line or a failed enable, and reports each.
+ */
+static int cmd_enable_all(const char *table)
+{
+	unsigned int lineno = 0, done = 0, failed = 0;
+	char line[PATH_MAX * 4 + 64];
+	FILE *f;
+
+	f = fopen(table, "r");
+	if (!f)
+		return fail(errno, "read", table, NULL);
+	while (fgets(line, sizeof(line), f)) {
+		char *path, *align_arg, *extra, *save;
+		uint64_t align;
+
+		lineno++;
+		if (!strchr(line, '\n') && !feof(f)) {
+			fprintf(stderr, "%s: %s:%u: line too long\n", prog, table, lineno);
+			failed++;
+			while (fgets(line, sizeof(line), f) && !strchr(line, '\n'))
+				;
+			continue;
+		}
+		*strchrnul(line, '#') = '\0';
+		path = strtok_r(line, " \t\n", &save);
+		if (!path)
+			continue;
+		align_arg = strtok_r(NULL, " \t\n", &save);
+		extra = strtok_r(NULL, " \t\n", &save);
+		if (extra) {
+			fprintf(stderr, "%s: %s:%u: want \"PATH [ALIGN]\", got more\n",
+				prog, table, lineno);
+			failed++;
+			continue;
+		}
+		if (parse_align(align_arg ? align_arg : "0", &align)) {
+			fprintf(stderr, "%s: %s:%u: (the line is skipped)\n", prog, table, lineno);
+			failed++;
+			continue;
+		}
+		unescape(path);
+		if (cmd_enable(path, align_arg) != EXIT_OK)
+			failed++;
+		else
+			done++;
+	}
+	fclose(f);
+	printf("%s: %u file%s static-dax, %u failed\n", table, done, done == 1 ? "" : "s",
+	       failed);
+	return failed ? EXIT_FAIL : EXIT_OK;
+}
+
+/* disable --all: every file /proc/daxfiles lists, if its path still leads to it. */
+static int cmd_disable_all(void)
+{
+	unsigned int done = 0, failed = 0;
+	struct daxfile *list;
+	struct stat st;
+	size_t i, n;
+
+	if (load_daxfiles(&list, &n))
+		return EXIT_FAIL;
+	for (i = 0; i < n; i++) {
+		const char *path = list[i].path;
+
+		/* A path in a lazily unmounted tree may lead elsewhere, or nowhere. */
+		if (stat(path, &st) || st.st_ino != list[i].ino ||
+		    major(st.st_dev) != list[i].major || minor(st.st_dev) != list[i].minor) {
+			fprintf(stderr,
+				"%s: disable %s: the path no longer leads to the file (device %u:%u, inode %llu): lazily unmounted or over-mounted?\n",
+				prog, path, list[i].major, list[i].minor, list[i].ino);
+			failed++;
+		} else if (cmd_disable(path) != EXIT_OK) {
+			failed++;
+		} else {
+			done++;
+		}
+	}
+	free(list);
+	printf("%u file%s returned to normal, %u failed\n", done, done == 1 ? "" : "s", failed);
+	return failed ? EXIT_FAIL : EXIT_OK;
+}
+
+static int cmd_status(const char *path, int json)
+{
+	const struct daxfile *entry = NULL;
+	struct daxfile *list = NULL;
+	int fd, have_ext = 0;
 	struct extents ext;
 	struct statx stx;
 	char b1[32], b2[32];
+	size_t n = 0;
 	long state;
-	int fd;
 
 	if (statx(AT_FDCWD, path, 0, STATX_BASIC_STATS, &stx))
 		return fail(errno, "status", path, NULL);
 	state = daxctl(path, DAXCTL_F_GET, 0);
 	if (state < 0)
 		return fail(errno, "status", path, NULL);
+	/* The align is in /proc/daxfiles only; without it, it is not shown. */
+	if (state & DAXCTL_F_STATIC) {
+		list = read_daxfiles(&n);
+		entry = find_daxfile(list, n, makedev(stx.stx_dev_major, stx.stx_dev_minor),
+				     stx.stx_ino);
+	}
+	if (S_ISREG(stx.stx_mode)) {
+		fd = open(path, O_RDONLY);
+		/* No read permission: extents unknown. */
+		if (fd >= 0) {
+			have_ext = !read_extents(fd, stx.stx_size, &ext);
+			close(fd);
+		}
+	}
+	if (json) {
+		printf("{\"filename\": ");
+		json_string(path);
+		printf(", \"static\": %s, \"dax\": %s, \"size\": %llu",
+		       state & DAXCTL_F_STATIC ? "true" : "false",
+		       stx.stx_attributes & STATX_ATTR_DAX ? "true" : "false",
+		       (unsigned long long)stx.stx_size);
+		if (entry)
+			printf(", \"align\": %llu, \"static_extents\": %llu",
+			       entry->align, entry->extents);
+		if (have_ext)
+			printf(", \"extents\": %u, \"unwritten\": %u, \"mapped\": %llu",
+			       ext.count, ext.unwritten, (unsigned long long)ext.mapped);
+		if (have_ext)
+			printf(", \"chunks_aligned_to\": %llu", (unsigned long long)ext.aligned);
+		printf("}\n");
+		free(list);
+		return EXIT_OK;
+	}
 	printf("%s: %s, %s, %s\n", path,
 	       state & DAXCTL_F_STATIC ? "static-dax" : "not static-dax",
 	       stx.stx_attributes & STATX_ATTR_DAX ? "DAX" : "not DAX",
 	       human(stx.stx_size, b1, sizeof(b1)));
-	if (!S_ISREG(stx.stx_mode))
-		return EXIT_OK;
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return EXIT_OK;	/* no read permission: extents unknown */
-	if (read_extents(fd, stx.stx_size, &ext) == 0) {
+	if (entry)
+		printf("  align: %s, contiguous extents found by enable: %llu\n",
+		       human(entry->align, b1, sizeof(b1)), entry->extents);
+	if (have_ext)
 		printf("  extents: %u, unwritten: %u, mapped: %s of %s, chunks aligned to: %s\n",
 		       ext.count, ext.unwritten, human(ext.mapped, b1, sizeof(b1)),
 		       human(stx.stx_size, b2, sizeof(b2)),
 		       ext.aligned ? human(ext.aligned, b1, sizeof(b1)) : "-");
-	}
-	close(fd);
+	free(list);
 	return EXIT_OK;
 }
 
@@ -374,17 +676,25 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "align", required_argument, NULL, 'a' },
+		{ "all", no_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *align = NULL, *cmd;
-	int c;
+	int c, all = 0, json = 0;
 
 	/* Options may come before or after the command and its operands. */
 	while ((c = getopt_long(argc, argv, "a:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			align = optarg;
+			break;
+		case 'A':
+			all = 1;
+			break;
+		case 'j':
+			json = 1;
 			break;
 		case 'h':
 			print_help(stdout);
@@ -402,14 +712,20 @@ int main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 
-	if (!strcmp(cmd, "create") && argc == 2)
+	if (!strcmp(cmd, "create") && argc == 2 && !all && !json)
 		return cmd_create(argv[0], argv[1], align);
-	if (!strcmp(cmd, "enable") && argc == 1)
+	if (!strcmp(cmd, "enable") && argc == 1 && !all && !json)
 		return cmd_enable(argv[0], align);
-	if (!strcmp(cmd, "disable") && argc == 1 && !align)
+	if (!strcmp(cmd, "enable") && argc <= 1 && all && !align && !json)
+		return cmd_enable_all(argc ? argv[0] : daxtab);
+	if (!strcmp(cmd, "disable") && argc == 1 && !all && !align && !json)
 		return cmd_disable(argv[0]);
-	if (!strcmp(cmd, "status") && argc == 1 && !align)
-		return cmd_status(argv[0]);
+	if (!strcmp(cmd, "disable") && argc == 0 && all && !align && !json)
+		return cmd_disable_all();
+	if (!strcmp(cmd, "status") && argc == 1 && !all && !align)
+		return cmd_status(argv[0], json);
+	if (!strcmp(cmd, "list") && argc == 0 && !all && !align)
+		return cmd_list(json);
 	if (!strcmp(cmd, "help")) {
 		print_help(stdout);
 		return EXIT_OK;

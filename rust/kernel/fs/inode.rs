@@ -59,6 +59,18 @@ impl Inode {
         unsafe { (*self.as_ptr()).i_ino }
     }
 
+    /// Returns the device number of the filesystem the inode is on, `i_sb->s_dev`, in the
+    /// kernel's encoding: the major number above the low [`MINORBITS`] bits, the minor in them.
+    ///
+    /// [`MINORBITS`]: bindings::MINORBITS
+    #[inline]
+    pub fn dev(&self) -> u32 {
+        // SAFETY: By the type invariant the inode is valid. `i_sb` is set when the inode is created
+        // and the superblock outlives its inodes; `s_dev` is set before the superblock has inodes
+        // and does not change.
+        unsafe { (*(*self.as_ptr()).i_sb).s_dev }
+    }
+
     /// Returns the mode (file type and permission bits), `i_mode`.
     #[inline]
     pub fn mode(&self) -> u16 {

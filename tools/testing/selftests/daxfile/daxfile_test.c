@@ -32,6 +32,7 @@
 #include <sys/statfs.h>
 #include <sys/swap.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 
 #include "../kselftest_harness.h"
@@ -220,6 +221,72 @@ static int drop_cap_linux_immutable(void)
 	data[0].effective &= ~(1U << CAP_LINUX_IMMUTABLE);
 	data[0].permitted &= ~(1U << CAP_LINUX_IMMUTABLE);
 	return syscall(SYS_capset, &hdr, data);
+}
+
+/* One line of /proc/daxfiles. */
+struct daxfiles_line {
+	char path[PATH_MAX];
+	unsigned long long size, align, extents, ino;
+	unsigned int major, minor;
+};
+
+/* Undoes the octal escapes (\ooo) of seq_file_path() in place. */
+static void unescape(char *s)
+{
+	char *d = s;
+
+	for (; *s; s++, d++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' &&
+		    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+			*d = (s[1] - '0') << 6 | (s[2] - '0') << 3 | (s[3] - '0');
+			s += 3;
+		} else {
+			*d = *s;
+		}
+	}
+	*d = '\0';
+}
+
+/*
+ * Reads /proc/daxfiles: checks its header, counts the lines whose path
+ * starts with @prefix (if not NULL) into *@count, and copies the line of
+ * the inode @st names (if not NULL) into @out.  Returns 1 if that line was
+ * found, 0 if not, -1 if the file is missing or a line does not parse.
+ */
+static int read_daxfiles(const char *prefix, const struct stat *st,
+			 struct daxfiles_line *out, int *count)
+{
+	static const char header[] = "Filename\tSize\tAlign\tExtents\tDevice\tInode\n";
+	struct daxfiles_line l;
+	char line[PATH_MAX * 4 + 128];
+	int found = 0, ok = 1;
+	FILE *f;
+
+	if (count)
+		*count = 0;
+	f = fopen("/proc/daxfiles", "r");
+	if (!f)
+		return -1;
+	if (!fgets(line, sizeof(line), f) || strcmp(line, header))
+		ok = 0;
+	while (ok && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%4095s %llu %llu %llu %u:%u %llu", l.path, &l.size,
+			   &l.align, &l.extents, &l.major, &l.minor, &l.ino) != 7) {
+			ok = 0;
+			break;
+		}
+		unescape(l.path);
+		if (count && prefix && !strncmp(l.path, prefix, strlen(prefix)))
+			(*count)++;
+		if (st && l.ino == st->st_ino && l.major == major(st->st_dev) &&
+		    l.minor == minor(st->st_dev)) {
+			if (out)
+				*out = l;
+			found = 1;
+		}
+	}
+	fclose(f);
+	return ok ? found : -1;
 }
 
 FIXTURE(daxfile) {
@@ -1183,6 +1250,166 @@ TEST_F(daxfile, umount_is_ebusy_until_disabled)
 	ASSERT_EQ(0, mount(dax_dev(), dax_mnt(), fstype, 0, "dax"));
 	ASSERT_EQ(0, chdir(cwd));
 	EXPECT_EQ(1, is_dax(self->file));
+}
+
+TEST_F(daxfile, proc_daxfiles_lists_static_file)
+{
+	struct daxfiles_line l;
+	char real[PATH_MAX];
+	struct stat st;
+
+	ASSERT_EQ(0, make_preallocated(self->other, 2 * SZ_2M));
+	ASSERT_EQ(0, stat(self->other, &st));
+	ASSERT_NE(NULL, realpath(self->other, real));
+	ASSERT_EQ(0, read_daxfiles(NULL, &st, &l, NULL)) {
+		TH_LOG("/proc/daxfiles is missing, malformed or lists a normal file");
+	}
+	if (extents_aligned(self->other, SZ_2M) != 1)
+		SKIP(return, "the filesystem did not allocate 2 MiB aligned extents");
+	ASSERT_EQ(0, daxctl(self->other, DAXCTL_F_STATIC, SZ_2M));
+	ASSERT_EQ(1, read_daxfiles(NULL, &st, &l, NULL));
+	EXPECT_STREQ(real, l.path);
+	EXPECT_EQ(2 * SZ_2M, l.size);
+	EXPECT_EQ(SZ_2M, l.align);
+	/* At most one extent per chunk; FIEMAP may split where the walk does not. */
+	EXPECT_LE(1, l.extents);
+	EXPECT_GE(2, l.extents);
+}
+
+TEST_F(daxfile, proc_daxfiles_shows_default_align_as_page_size)
+{
+	struct daxfiles_line l;
+	struct stat st;
+
+	ASSERT_EQ(0, stat(self->file, &st));
+	ASSERT_EQ(0, daxctl(self->file, DAXCTL_F_STATIC, 0));
+	ASSERT_EQ(1, read_daxfiles(NULL, &st, &l, NULL));
+	EXPECT_EQ(sysconf(_SC_PAGESIZE), l.align);
+	EXPECT_EQ(4 * SZ_1M, l.size);
+}
+
+TEST_F(daxfile, proc_daxfiles_drops_disabled_file)
+{
+	struct stat st;
+
+	ASSERT_EQ(0, stat(self->file, &st));
+	ASSERT_EQ(0, daxctl(self->file, DAXCTL_F_STATIC, 0));
+	ASSERT_EQ(1, read_daxfiles(NULL, &st, NULL, NULL));
+	ASSERT_EQ(0, daxctl(self->file, 0, 0));
+	EXPECT_EQ(0, read_daxfiles(NULL, &st, NULL, NULL));
+}
+
+TEST_F(daxfile, proc_daxfiles_keeps_file_after_refused_unlink)
+{
+	struct daxfiles_line l;
+	char real[PATH_MAX];
+	struct stat st;
+
+	ASSERT_EQ(0, stat(self->file, &st));
+	ASSERT_NE(NULL, realpath(self->file, real));
+	ASSERT_EQ(0, daxctl(self->file, DAXCTL_F_STATIC, 0));
+	EXPECT_EQ(-1, unlink(self->file));
+	EXPECT_EQ(EPERM, errno);
+	ASSERT_EQ(1, read_daxfiles(NULL, &st, &l, NULL));
+	EXPECT_STREQ(real, l.path);
+}
+
+TEST_F(daxfile, proc_daxfiles_escapes_whitespace)
+{
+	char name[PATH_MAX], real[PATH_MAX], raw[PATH_MAX * 4];
+	struct daxfiles_line l;
+	struct stat st;
+	FILE *f;
+
+	snprintf(name, sizeof(name), "%s/a b\tc\\d\ne", self->dir);
+	ASSERT_EQ(0, make_written(name, 64 * 1024));
+	ASSERT_EQ(0, stat(name, &st));
+	ASSERT_NE(NULL, realpath(name, real));
+	ASSERT_EQ(0, daxctl(name, DAXCTL_F_STATIC, 0));
+	/* One path field, which the octal escapes give back exactly. */
+	EXPECT_EQ(1, read_daxfiles(NULL, &st, &l, NULL));
+	EXPECT_STREQ(real, l.path);
+	f = fopen("/proc/daxfiles", "r");
+	ASSERT_NE(NULL, f);
+	raw[fread(raw, 1, sizeof(raw) - 1, f)] = '\0';
+	fclose(f);
+	EXPECT_NE(NULL, strstr(raw, "a\\040b\\011c\\134d\\012e\t"));
+	EXPECT_EQ(0, daxctl(name, 0, 0));
+	EXPECT_EQ(0, unlink(name));
+}
+
+TEST_F(daxfile, proc_daxfiles_lists_64_files)
+{
+	char names[64][PATH_MAX / 2 + 16];
+	char prefix[PATH_MAX];
+	struct stat st;
+	int i, count;
+
+	snprintf(prefix, sizeof(prefix), "%s/", self->dir);
+	for (i = 0; i < 64; i++) {
+		snprintf(names[i], sizeof(names[i]), "%s/f%02d", self->dir, i);
+		ASSERT_EQ(0, make_written(names[i], 64 * 1024));
+		ASSERT_EQ(0, daxctl(names[i], DAXCTL_F_STATIC, 0));
+	}
+	ASSERT_LE(0, read_daxfiles(prefix, NULL, NULL, &count));
+	EXPECT_EQ(64, count);
+	/* Each file has its own line. */
+	for (i = 0; i < 64; i++) {
+		ASSERT_EQ(0, stat(names[i], &st));
+		EXPECT_EQ(1, read_daxfiles(NULL, &st, NULL, NULL));
+	}
+	for (i = 0; i < 64; i++) {
+		EXPECT_EQ(0, daxctl(names[i], 0, 0));
+		EXPECT_EQ(0, unlink(names[i]));
+	}
+	ASSERT_LE(0, read_daxfiles(prefix, NULL, NULL, &count));
+	EXPECT_EQ(0, count);
+}
+
+static int read_daxfiles_unprivileged(void *arg)
+{
+	const struct stat *st = arg;
+
+	if (setgid(65534) || setuid(65534))
+		return 2;
+	return read_daxfiles(NULL, st, NULL, NULL) == 1 ? 0 : 1;
+}
+
+TEST_F(daxfile, proc_daxfiles_readable_by_everyone)
+{
+	struct stat st;
+
+	ASSERT_EQ(0, stat(self->file, &st));
+	ASSERT_EQ(0, daxctl(self->file, DAXCTL_F_STATIC, 0));
+	EXPECT_EQ(0, in_child(read_daxfiles_unprivileged, &st));
+}
+
+TEST_F(daxfile, proc_daxfiles_shows_lazily_unmounted_file)
+{
+	char bind[PATH_MAX / 2 + 8], cwd[PATH_MAX], want[PATH_MAX + 16];
+	struct daxfiles_line l;
+	struct stat st;
+
+	ASSERT_NE(NULL, getcwd(cwd, sizeof(cwd)));
+	ASSERT_EQ(0, chdir("/"));
+	ASSERT_EQ(0, stat(self->file, &st));
+	snprintf(bind, sizeof(bind), "%s.bind", self->dir);
+	ASSERT_EQ(0, mkdir(bind, 0700));
+	ASSERT_EQ(0, mount(dax_mnt(), bind, NULL, MS_BIND, NULL));
+	snprintf(want, sizeof(want), "%s/%s/file", bind, strrchr(self->dir, '/') + 1);
+	ASSERT_EQ(0, daxctl(want, DAXCTL_F_STATIC, 0));
+	ASSERT_EQ(1, read_daxfiles(NULL, &st, &l, NULL));
+	EXPECT_STREQ(want, l.path);
+	/* Detached, the mount is reachable from no root: d_path() gives the path in it. */
+	ASSERT_EQ(0, umount2(bind, MNT_DETACH));
+	ASSERT_EQ(1, read_daxfiles(NULL, &st, &l, NULL));
+	snprintf(want, sizeof(want), "/%s/file", strrchr(self->dir, '/') + 1);
+	EXPECT_STREQ(want, l.path);
+	/* The list finds the inode through any name: the entry goes, and the mount with it. */
+	EXPECT_EQ(0, daxctl(self->file, 0, 0));
+	EXPECT_EQ(0, read_daxfiles(NULL, &st, NULL, NULL));
+	EXPECT_EQ(0, rmdir(bind));
+	ASSERT_EQ(0, chdir(cwd));
 }
 
 TEST_F(daxfile, truncate_works_after_disable)

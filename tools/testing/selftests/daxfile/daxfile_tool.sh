@@ -9,7 +9,7 @@ tool=${DAXFILE_TOOL:-daxfile}
 mnt=${DAXFILE_MNT:-/mnt/dax}
 n=0
 failed=0
-plan=17
+plan=38
 
 echo "TAP version 13"
 echo "1..$plan"
@@ -28,7 +28,7 @@ command -v "$tool" >/dev/null 2>&1 || skip_all "no daxfile binary (set DAXFILE_T
 [ "$(id -u)" = 0 ] || skip_all "needs root"
 dir=$(mktemp -d "$mnt/daxfile-tool.XXXXXX" 2>/dev/null) || skip_all "no DAX mount at $mnt"
 out=$(mktemp)
-trap '"$tool" disable "$dir/f" >/dev/null 2>&1; rm -rf "$dir" "$out"' EXIT
+trap 'for f in "$dir"/*; do "$tool" disable "$f" >/dev/null 2>&1; done; rm -rf "$dir" "$out"' EXIT
 
 # check NAME WANT_EXIT [PATTERN] -- CMD...: runs CMD, compares its exit
 # status and (if given) greps its output for PATTERN.
@@ -66,6 +66,64 @@ check enable_then_status_is_static 0 ": static-dax" -- \
 	sh -c "'$tool' enable '$dir/f' && '$tool' status '$dir/f'"
 check disable_then_status_is_not_static 0 "not static-dax, DAX" -- \
 	sh -c "'$tool' disable '$dir/f' && '$tool' status '$dir/f'"
+
+# /proc/daxfiles through the tool.  No other static-dax file may exist.
+check list_without_static_files_is_header_only 0 "^FILENAME" -- \
+	sh -c "'$tool' list && [ \$('$tool' list | wc -l) = 1 ]"
+check list_json_without_static_files_is_empty 0 '^{"daxfiles": \[\]}$' -- "$tool" list --json
+"$tool" enable "$dir/f" >/dev/null
+check list_shows_static_file 0 "^$dir/f  *4M  *4K  *[0-9]" -- "$tool" list
+want="\"filename\": \"$dir/f\", \"size\": 4194304, \"align\": 4096, \"extents\": [1-9]"
+check list_json_shows_static_file 0 "$want" -- "$tool" list --json
+check status_shows_align 0 "align: 4K, contiguous extents found by enable: [1-9]" -- \
+	"$tool" status "$dir/f"
+check status_json_shows_align 0 '"static": true, "dax": true, "size": 4194304, "align": 4096' -- \
+	"$tool" status "$dir/f" --json
+want='"static": false, "dax": true, "size": [0-9]*, "extents"'
+check status_json_of_normal_file_has_no_align 0 "$want" -- "$tool" status "$dir/sparse" --json
+check list_with_operand_is_usage 2 "bad command line" -- "$tool" list "$dir/f"
+check disable_all_with_operand_is_usage 2 "bad command line" -- "$tool" disable --all "$dir/f"
+check enable_all_with_align_is_usage 2 "bad command line" -- "$tool" enable --all --align 2M
+
+# enable --all: a table with good, bad and missing entries goes on past
+# each failure, and fails.
+"$tool" create "$dir/g h" 64K >/dev/null
+"$tool" create "$dir/i" 64K >/dev/null
+cat >"$dir/tab" <<EOT
+# static-dax files, PATH [ALIGN]
+$dir/g\\040h	4K	# a space in the name, escaped
+
+$dir/missing
+$dir/i 3M
+$dir/sparse
+$dir/i 0 extra
+$dir/i
+EOT
+check enable_all_reports_each_failure 1 "4 failed" -- "$tool" enable --all "$dir/tab"
+check enable_all_went_past_failures 0 "" -- \
+	sh -c "'$tool' status '$dir/g h' | grep -q ': static-dax' &&
+		'$tool' status '$dir/i' | grep -q ': static-dax'"
+check enable_all_names_bad_lines 1 "tab:7: want" -- "$tool" enable --all "$dir/tab"
+check enable_all_names_missing_file 1 "enable $dir/missing: .*(ENOENT)" -- \
+	"$tool" enable --all "$dir/tab"
+printf '%s\n' "$dir/i" "$dir/g\\040h 4K" >"$dir/good"
+check enable_all_good_table_is_zero 0 "2 files static-dax, 0 failed" -- \
+	"$tool" enable --all "$dir/good"
+check enable_all_missing_table_is_enoent 1 "(ENOENT)" -- \
+	"$tool" enable --all "$dir/notab"
+check list_shows_escaped_name 0 "^$dir/g\\\\040h " -- "$tool" list
+check disable_all_returns_every_file 0 "3 files returned to normal, 0 failed" -- \
+	"$tool" disable --all
+check list_after_disable_all_is_empty 0 '^{"daxfiles": \[\]}$' -- "$tool" list --json
+
+# A file enabled through a mount that was then lazily unmounted: its path
+# leads nowhere, so disable --all refuses it; a disable by another name works.
+mkdir "$dir/bind" && mount --bind "$mnt" "$dir/bind" &&
+	"$tool" enable "$dir/bind/${dir##*/}/i" >/dev/null && umount -l "$dir/bind"
+check disable_all_refuses_unreachable_path 1 "no longer leads to the file" -- "$tool" disable --all
+check disable_by_other_name_after_lazy_umount 0 '^{"daxfiles": \[\]}$' -- \
+	sh -c "'$tool' disable '$dir/i' >/dev/null && '$tool' list --json"
+
 tmpf=/tmp/daxfile-tool-tmpfs
 echo data >"$tmpf"
 check status_of_tmpfs_file_is_not_dax 0 "not static-dax, not DAX" -- "$tool" status "$tmpf"
