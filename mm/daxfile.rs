@@ -107,9 +107,9 @@ impl Daxfiles {
 }
 
 kernel::sync::global_lock! {
-    // SAFETY: Initialised once, by `daxfile_init()`. Its only user is `daxctl()`, which checks
-    // `READY` first (acquire), and `daxfile_init()` populates `READY` (release) only after the
-    // initialisation.
+    // SAFETY: Initialised once, by `daxfile_init()`. Its users, `daxctl()` and the reader of
+    // `/proc/daxfiles`, check `READY` first (acquire), and `daxfile_init()` populates `READY`
+    // (release) only after the initialisation.
     unsafe(uninit) static DAXFILES: Mutex<Daxfiles> = Daxfiles {
         files: KVec::new(),
         reserved: 0,
@@ -121,7 +121,7 @@ static CLAIMED: SetOnce<()> = SetOnce::new();
 /// Populated once [`DAXFILES`] is initialised.
 static READY: SetOnce<()> = SetOnce::new();
 
-/// `/proc/daxfiles`, kept for good once made.
+/// `/proc/daxfiles`, kept for good once made: daxfile is built in, never unloaded.
 #[cfg(CONFIG_PROC_FS)]
 static PROC_DAXFILES: SetOnce<kernel::proc::SingleFile<proc_daxfiles::Show>> = SetOnce::new();
 
@@ -160,10 +160,15 @@ mod proc_daxfiles {
         seq_print, //
     };
 
+    /// The bytes of a path written as octal escapes (`\ooo`): the control characters, space,
+    /// DEL and the backslash, so that a path is one field of printable bytes.
+    const PATH_ESCAPES: &CStr = c"\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f\x10\
+        \x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f \x7f\\";
+
     /// The contents of `/proc/daxfiles`: a header line, then one line per static-dax file with
-    /// its path (whitespace and backslashes escaped as `\ooo`), size and align in bytes, the
-    /// number of physically contiguous extents, the device number of its filesystem as
-    /// `major:minor` and its inode number, separated by tabs.
+    /// its path (see [`PATH_ESCAPES`]), size and align in bytes, the number of physically
+    /// contiguous extents, the device number of its filesystem as `major:minor` and its inode
+    /// number, separated by tabs.
     ///
     /// Readable by everyone, like `/proc/swaps`: it tells what keeps a filesystem busy.
     pub(super) struct Show;
@@ -171,7 +176,8 @@ mod proc_daxfiles {
     impl SingleShow for Show {
         fn show(m: &SeqFile) -> Result {
             seq_print!(m, "Filename\tSize\tAlign\tExtents\tDevice\tInode\n");
-            // The file is made after the list is initialised.
+            // The file is made after the list is initialised; checked anyway, as for every
+            // user of the lock.
             if READY.as_ref().is_none() {
                 return Ok(());
             }
@@ -179,7 +185,7 @@ mod proc_daxfiles {
             for entry in &list.files {
                 let inode = entry.file.inode();
                 let dev = inode.dev();
-                m.file_path(&entry.file, c" \t\n\\");
+                m.file_path(&entry.file, PATH_ESCAPES);
                 seq_print!(
                     m,
                     "\t{}\t{}\t{}\t{}:{}\t{}\n",

@@ -88,10 +88,26 @@ def main():
             ratio[(size, m)] = rm
             md.append(f"| {size} B | {names[m]} | {r['median_ns']} | {r['p99_ns']} | "
                       f"{rm:.2f}x | {rp:.2f}x |")
-    sp = ratio[(64, "pwrite_fdatasync")] / ratio[(64, "static")]
-    targets.append(("static-dax >= 100x faster than pwrite + fdatasync (64 B, median)",
-                    sp >= 100, f"{sp:.0f}x"))
+    # The target is on the batch: N updates between two clock reads.  Timed
+    # alone, a static-dax update is mostly the clock pair around it.
+    batch = {(r["size"], r["method"]): r["total_ns"] / r["n"]
+             for r in rows if r["type"] == "batch"}
+    sp = batch[(64, "pwrite_fdatasync")] / batch[(64, "static")]
+    sp_med = ratio[(64, "pwrite_fdatasync")] / ratio[(64, "static")]
+    targets.append(("static-dax >= 100x faster than pwrite + fdatasync (64 B, mean per update "
+                    "over N updates timed together)", sp >= 100,
+                    f"{sp:.0f}x ({batch[(64, 'pwrite_fdatasync')]:.0f} ns vs "
+                    f"{batch[(64, 'static')]:.1f} ns)"))
     md.append("")
+    md += ["N updates timed together, between two clock reads (a fresh mapping of the static "
+           "file, so its first-touch faults count again), mean per update:", "",
+           "| update | pwrite + fdatasync | static-dax + flush + sfence | ratio |",
+           "|---|---:|---:|---:|"]
+    for size in sorted({k[0] for k in batch}):
+        pw, st = batch[(size, "pwrite_fdatasync")], batch[(size, "static")]
+        md.append(f"| {size} B | {pw:.0f} ns | {st:.1f} ns | {pw / st:.0f}x |")
+    md += ["", f"Timed one update at a time (medians above), the same ratio at 64 B is "
+           f"{sp_med:.0f}x: the clock pair is most of a static-dax update.", ""]
     clock = next((r for r in rows if r["type"] == "clock"), None)
     st64 = next(r for r in persist if r["size"] == 64 and r["method"] == "static")
     pw64 = next(r for r in persist if r["size"] == 64 and r["method"] == "pwrite_fdatasync")
@@ -102,13 +118,13 @@ def main():
                f"{min(clock['median_ns'] / max(st64['median_ns'], 1), 1):.0%} is the timing "
                "itself.", ""]
     if sp < 100:
-        why.append(f"static-dax vs pwrite + fdatasync at 64 B is {sp:.0f}x, not 100x: "
-                   f"pwrite + fdatasync takes {pw64['median_ns']} ns, static-dax "
-                   f"{st64['median_ns']} ns"
+        why.append(f"static-dax vs pwrite + fdatasync at 64 B is {sp:.0f}x over the batch, "
+                   f"not 100x (timed alone: pwrite + fdatasync {pw64['median_ns']} ns, "
+                   f"static-dax {st64['median_ns']} ns"
                    + (f", of which the clock pair is {clock['median_ns']} ns" if clock else "")
-                   + ". Overwriting a written DAX file changes no size and no block, "
+                   + "). Overwriting a written DAX file changes no size and no block, "
                    "only timestamps, which fdatasync leaves uncommitted, so it makes no "
-                   "journal commit; the target assumed one per update.")
+                   "journal commit.")
     md += ["The static and floor loops run the same code on the same static-dax file with "
            "the same kind of mapping (2 MiB when allowed); they differ only in the static "
            "loop's first-touch faults, one per 2 MiB, too few updates for a median to see. "

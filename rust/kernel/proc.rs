@@ -33,7 +33,11 @@ pub trait SingleShow {
 
 /// A file in `/proc` whose contents [`SingleShow::show`] makes, as `proc_create_single()` does.
 ///
-/// Dropping it removes the file, after waiting for readers inside `T::show()` to return.
+/// Dropping it removes the file, after waiting for readers inside `T::show()` to return: it must
+/// not be dropped from `T::show()`, nor while holding a lock that `T::show()` takes. Code in a
+/// loadable module must drop it before the module is unloaded (keep it in the module's data, not
+/// in a `static`, and do not leak it): `/proc` holds no reference to the module, so a file left
+/// behind would call into freed code.
 ///
 /// # Invariants
 ///
@@ -74,6 +78,7 @@ pub trait SingleShow {
 /// assert_eq!(SingleFile::<Answer>::new(c"answer", 0o644).err(), Some(EINVAL));
 /// # Ok::<(), Error>(())
 /// ```
+#[must_use = "the file is removed when the `SingleFile` is dropped"]
 pub struct SingleFile<T: SingleShow> {
     entry: NonNull<bindings::proc_dir_entry>,
     _show: PhantomData<T>,
@@ -103,9 +108,10 @@ impl<T: SingleShow> SingleFile<T> {
     /// Creates `/proc/<name>` with the permission bits `mode`.
     ///
     /// `mode` may only hold read permissions (`0o444` at most); 0 means readable by everyone.
-    /// Fails with `EINVAL` for any other `mode` and for a name `/proc` refuses (see
-    /// [`SingleFile`]), and with `ENOMEM` otherwise, which includes a name that already exists:
-    /// as for the C function, the kernel log then has a warning with a backtrace.
+    /// Fails with `EINVAL` for any other `mode` and for a name that is empty, longer than
+    /// `NAME_MAX` bytes, `.`, `..`, all digits or has a `/`; and with `ENOMEM` otherwise, which
+    /// includes a name that already exists: as for the C function, the kernel log then has a
+    /// warning with a backtrace.
     pub fn new(name: &CStr, mode: u16) -> Result<Self> {
         if !valid_name(name.to_bytes()) || mode & !0o444 != 0 {
             return Err(EINVAL);

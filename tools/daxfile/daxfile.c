@@ -73,15 +73,16 @@ static void print_help(FILE *out)
 		"           from being unmounted (from /proc/daxfiles)\n"
 		"\n"
 		"  --all    enable: every file of TABLE (default /etc/daxtab), one\n"
-		"           \"PATH [A]\" a line, '#' starts a comment, \\040 is a space;\n"
+		"           \"PATH [A]\" a line, a word starting with '#' starts a\n"
+		"           comment, \\040 is a space;\n"
 		"           disable: every file that list shows.  Goes on past a\n"
 		"           failure and reports each file.\n"
 		"  --json   print JSON instead of text\n"
 		"\n"
 		"SIZE and A take K, M, G and T suffixes (powers of 1024); A defaults\n"
 		"to the page size and must be a power of two no smaller than it.\n"
-		"The state does not survive a reboot or an unmount: run enable --all\n"
-		"at boot, after the filesystems are mounted.\n"
+		"The state does not survive a reboot: run enable --all at boot, after\n"
+		"the filesystems are mounted.\n"
 		"\n"
 		"Exit status: 0 success; 1 the operation failed (the message names\n"
 		"the errno), for --all: for at least one file or line; 2 the command\n"
@@ -378,31 +379,80 @@ static void unescape(char *s)
 
 /* One line of /proc/daxfiles. */
 struct daxfile {
-	char path[PATH_MAX];
+	char *path;
 	unsigned long long size, align, extents, ino;
 	unsigned int major, minor;
+	int disabled;		/* by disable --all */
 };
 
-/*
- * Reads /proc/daxfiles into a new array of *@n entries; returns it (NULL
- * with *@n = 0 if there are none), or NULL with errno set on error
- * (ENOENT: a kernel without it; EPROTO: a line that does not parse).
- */
-static struct daxfile *read_daxfiles(size_t *n)
+static void free_daxfiles(struct daxfile *list, size_t n)
 {
-	static const char header[] = "Filename\tSize\tAlign\tExtents\tDevice\tInode\n";
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(list[i].path);
+	free(list);
+}
+
+/*
+ * Parses one line of /proc/daxfiles: tab-separated fields, of which the
+ * first six are known; later kernels may add more.  Returns 0 or -1.
+ */
+static int parse_daxfile(char *line, struct daxfile *d)
+{
+	char *field[6], *end;
+	int i;
+
+	line[strcspn(line, "\n")] = '\0';
+	for (i = 0; i < 6; i++) {
+		field[i] = strsep(&line, "\t");
+		if (!field[i] || !*field[i])
+			return -1;
+	}
+	errno = 0;
+	d->size = strtoull(field[1], &end, 10);
+	if (*end)
+		return -1;
+	d->align = strtoull(field[2], &end, 10);
+	if (*end)
+		return -1;
+	d->extents = strtoull(field[3], &end, 10);
+	if (*end)
+		return -1;
+	d->ino = strtoull(field[5], &end, 10);
+	if (*end || errno || sscanf(field[4], "%u:%u", &d->major, &d->minor) != 2)
+		return -1;
+	d->disabled = 0;
+	d->path = strdup(field[0]);
+	if (!d->path)
+		return -1;
+	unescape(d->path);
+	return 0;
+}
+
+/*
+ * Reads /proc/daxfiles into a new array of *@n entries, and the number of
+ * lines that did not parse (skipped) into *@bad.  Returns the array (NULL
+ * with *@n = 0 if there are none), or NULL with errno set on error
+ * (ENOENT: a kernel without it; EPROTO: not the header it should have).
+ */
+static struct daxfile *read_daxfiles(size_t *n, size_t *bad)
+{
+	static const char header[] = "Filename\tSize\tAlign\tExtents\tDevice\tInode";
 	struct daxfile *list = NULL, *l;
-	char line[PATH_MAX * 4 + 128];
-	size_t cap = 0;
+	size_t cap = 0, len = 0;
+	char *line = NULL;
 	FILE *f;
 
-	*n = 0;
+	*n = *bad = 0;
 	f = fopen(daxfiles, "r");
 	if (!f)
 		return NULL;
-	if (!fgets(line, sizeof(line), f) || strcmp(line, header))
-		goto bad;
-	while (fgets(line, sizeof(line), f)) {
+	if (getline(&line, &len, f) < 0 || strncmp(line, header, strlen(header))) {
+		errno = EPROTO;
+		goto err;
+	}
+	while (getline(&line, &len, f) >= 0) {
 		if (*n == cap) {
 			cap = cap ? 2 * cap : 16;
 			l = realloc(list, cap * sizeof(*list));
@@ -410,21 +460,19 @@ static struct daxfile *read_daxfiles(size_t *n)
 				goto err;
 			list = l;
 		}
-		l = &list[*n];
-		if (sscanf(line, "%4095s %llu %llu %llu %u:%u %llu", l->path, &l->size,
-			   &l->align, &l->extents, &l->major, &l->minor, &l->ino) != 7)
-			goto bad;
-		unescape(l->path);
-		(*n)++;
+		if (parse_daxfile(line, &list[*n]))
+			(*bad)++;
+		else
+			(*n)++;
 	}
+	free(line);
 	fclose(f);
 	errno = 0;
 	return list;
-bad:
-	errno = EPROTO;
 err:
+	free(line);
 	fclose(f);
-	free(list);
+	free_daxfiles(list, *n);
 	*n = 0;
 	return NULL;
 }
@@ -432,27 +480,71 @@ err:
 /* Reads /proc/daxfiles or says why not; returns 0 or EXIT_FAIL. */
 static int load_daxfiles(struct daxfile **list, size_t *n)
 {
-	*list = read_daxfiles(n);
+	size_t bad;
+
+	*list = read_daxfiles(n, &bad);
 	if (!*list && errno)
 		return fail(errno, "read", daxfiles,
 			    errno == ENOENT ? "this kernel has no daxctl(2), or no procfs" :
-			    errno == EPROTO ? "unexpected format" : NULL);
+			    errno == EPROTO ? "unexpected header" : NULL);
+	if (bad) {
+		fprintf(stderr, "%s: %s: %zu line%s did not parse, skipped\n", prog, daxfiles,
+			bad, bad == 1 ? "" : "s");
+		free_daxfiles(*list, *n);
+		return EXIT_FAIL;
+	}
 	return EXIT_OK;
 }
 
-/* Prints @s as a JSON string. */
+/* Returns the length of the valid UTF-8 sequence at @s, or 0 if it is not one. */
+static int utf8_len(const unsigned char *s)
+{
+	int n, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	for (i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	/* Overlong forms, surrogates and code points past U+10FFFF. */
+	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0) ||
+	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))
+		return 0;
+	return n;
+}
+
+/*
+ * Prints @s as a JSON string.  A byte that is not part of valid UTF-8 (a
+ * file name is any bytes) becomes U+FFFD: device and inode identify the
+ * file exactly.
+ */
 static void json_string(const char *s)
 {
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = *s;
+	const unsigned char *p = (const unsigned char *)s;
 
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
+	putchar('"');
+	while (*p) {
+		int n = utf8_len(p);
+
+		if (!n) {
+			fputs("\\ufffd", stdout);
+			p++;
+		} else if (*p == '"' || *p == '\\') {
+			printf("\\%c", *p++);
+		} else if (*p < 0x20 || *p == 0x7f) {
+			printf("\\u%04x", *p++);
+		} else {
+			fwrite(p, 1, n, stdout);
+			p += n;
+		}
 	}
 	putchar('"');
 }
@@ -466,21 +558,26 @@ static void json_daxfile(const struct daxfile *d)
 	printf(", \"device\": \"%u:%u\", \"inode\": %llu}", d->major, d->minor, d->ino);
 }
 
-/* Prints @s with the bytes that would break a line or a column escaped. */
-static void print_path(const char *s)
+/* Copies @s to @buf with the bytes that would break a line or a column escaped. */
+static const char *escape_path(const char *s, char *buf, size_t len)
 {
-	for (; *s; s++) {
+	size_t o = 0;
+
+	for (; *s && o + 5 < len; s++) {
 		unsigned char c = *s;
 
-		if (c == ' ' || c == '\\' || c < 0x20)
-			printf("\\%03o", c);
+		if (c <= ' ' || c == '\\' || c == 0x7f)
+			o += snprintf(buf + o, len - o, "\\%03o", c);
 		else
-			putchar(c);
+			buf[o++] = c;
 	}
+	buf[o] = '\0';
+	return buf;
 }
 
 static int cmd_list(int json)
 {
+	static char esc[PATH_MAX * 4 + 8];
 	struct daxfile *list;
 	char b1[32], b2[32];
 	size_t i, n;
@@ -496,16 +593,14 @@ static int cmd_list(int json)
 		printf("%s]}\n", n ? "\n" : "");
 	} else {
 		printf("%-40s %8s %6s %7s %s\n", "FILENAME", "SIZE", "ALIGN", "EXTENTS", "DEVICE");
-		for (i = 0; i < n; i++) {
-			print_path(list[i].path);
-			printf("%*s %8s %6s %7llu %u:%u\n",
-			       (int)(strlen(list[i].path) < 40 ? 40 - strlen(list[i].path) : 0), "",
+		for (i = 0; i < n; i++)
+			printf("%-40s %8s %6s %7llu %u:%u\n",
+			       escape_path(list[i].path, esc, sizeof(esc)),
 			       human(list[i].size, b1, sizeof(b1)),
 			       human(list[i].align, b2, sizeof(b2)), list[i].extents,
 			       list[i].major, list[i].minor);
-		}
 	}
-	free(list);
+	free_daxfiles(list, n);
 	return EXIT_OK;
 }
 
@@ -547,13 +642,15 @@ static int cmd_enable_all(const char *table)
 				;
 			continue;
 		}
-		*strchrnul(line, '#') = '\0';
-		path = strtok_r(line, " \t\n", &save);
-		if (!path)
+		/* A word that starts with '#' starts a comment. */
+		path = strtok_r(line, " \t\r\n", &save);
+		if (!path || *path == '#')
 			continue;
-		align_arg = strtok_r(NULL, " \t\n", &save);
-		extra = strtok_r(NULL, " \t\n", &save);
-		if (extra) {
+		align_arg = strtok_r(NULL, " \t\r\n", &save);
+		if (align_arg && *align_arg == '#')
+			align_arg = NULL;
+		extra = align_arg ? strtok_r(NULL, " \t\r\n", &save) : NULL;
+		if (extra && *extra != '#') {
 			fprintf(stderr, "%s: %s:%u: want \"PATH [ALIGN]\", got more\n",
 				prog, table, lineno);
 			failed++;
@@ -576,13 +673,16 @@ static int cmd_enable_all(const char *table)
 	return failed ? EXIT_FAIL : EXIT_OK;
 }
 
-/* disable --all: every file /proc/daxfiles lists, if its path still leads to it. */
+/*
+ * disable --all: every file /proc/daxfiles lists, if its path still leads
+ * to it; then checks that none of them is listed any more.
+ */
 static int cmd_disable_all(void)
 {
 	unsigned int done = 0, failed = 0;
-	struct daxfile *list;
+	struct daxfile *list, *after;
+	size_t i, n, n_after;
 	struct stat st;
-	size_t i, n;
 
 	if (load_daxfiles(&list, &n))
 		return EXIT_FAIL;
@@ -599,10 +699,25 @@ static int cmd_disable_all(void)
 		} else if (cmd_disable(path) != EXIT_OK) {
 			failed++;
 		} else {
+			list[i].disabled = 1;
 			done++;
 		}
 	}
-	free(list);
+	/* The path may have led to another file by the time it was disabled. */
+	if (done && !load_daxfiles(&after, &n_after)) {
+		for (i = 0; i < n; i++) {
+			if (list[i].disabled &&
+			    find_daxfile(after, n_after, makedev(list[i].major, list[i].minor),
+					 list[i].ino)) {
+				fprintf(stderr, "%s: disable %s: still static-dax\n", prog,
+					list[i].path);
+				failed++;
+				done--;
+			}
+		}
+		free_daxfiles(after, n_after);
+	}
+	free_daxfiles(list, n);
 	printf("%u file%s returned to normal, %u failed\n", done, done == 1 ? "" : "s", failed);
 	return failed ? EXIT_FAIL : EXIT_OK;
 }
@@ -614,8 +729,8 @@ static int cmd_status(const char *path, int json)
 	int fd, have_ext = 0;
 	struct extents ext;
 	struct statx stx;
-	char b1[32], b2[32];
-	size_t n = 0;
+	char b1[32], b2[32], b3[32];
+	size_t n = 0, bad;
 	long state;
 
 	if (statx(AT_FDCWD, path, 0, STATX_BASIC_STATS, &stx))
@@ -625,7 +740,7 @@ static int cmd_status(const char *path, int json)
 		return fail(errno, "status", path, NULL);
 	/* The align is in /proc/daxfiles only; without it, it is not shown. */
 	if (state & DAXCTL_F_STATIC) {
-		list = read_daxfiles(&n);
+		list = read_daxfiles(&n, &bad);
 		entry = find_daxfile(list, n, makedev(stx.stx_dev_major, stx.stx_dev_minor),
 				     stx.stx_ino);
 	}
@@ -645,15 +760,16 @@ static int cmd_status(const char *path, int json)
 		       stx.stx_attributes & STATX_ATTR_DAX ? "true" : "false",
 		       (unsigned long long)stx.stx_size);
 		if (entry)
-			printf(", \"align\": %llu, \"static_extents\": %llu",
-			       entry->align, entry->extents);
-		if (have_ext)
-			printf(", \"extents\": %u, \"unwritten\": %u, \"mapped\": %llu",
-			       ext.count, ext.unwritten, (unsigned long long)ext.mapped);
-		if (have_ext)
-			printf(", \"chunks_aligned_to\": %llu", (unsigned long long)ext.aligned);
+			printf(", \"align\": %llu, \"extents\": %llu", entry->align,
+			       entry->extents);
+		if (have_ext) {
+			printf(", \"fiemap\": {\"extents\": %u, \"unwritten\": %u",
+			       ext.count, ext.unwritten);
+			printf(", \"mapped\": %llu, \"chunks_aligned_to\": %llu}",
+			       (unsigned long long)ext.mapped, (unsigned long long)ext.aligned);
+		}
 		printf("}\n");
-		free(list);
+		free_daxfiles(list, n);
 		return EXIT_OK;
 	}
 	printf("%s: %s, %s, %s\n", path,
@@ -667,8 +783,8 @@ static int cmd_status(const char *path, int json)
 		printf("  extents: %u, unwritten: %u, mapped: %s of %s, chunks aligned to: %s\n",
 		       ext.count, ext.unwritten, human(ext.mapped, b1, sizeof(b1)),
 		       human(stx.stx_size, b2, sizeof(b2)),
-		       ext.aligned ? human(ext.aligned, b1, sizeof(b1)) : "-");
-	free(list);
+		       ext.aligned ? human(ext.aligned, b3, sizeof(b3)) : "-");
+	free_daxfiles(list, n);
 	return EXIT_OK;
 }
 

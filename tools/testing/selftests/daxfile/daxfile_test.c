@@ -9,6 +9,7 @@
  * say why.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -250,8 +251,9 @@ static void unescape(char *s)
 /*
  * Reads /proc/daxfiles: checks its header, counts the lines whose path
  * starts with @prefix (if not NULL) into *@count, and copies the line of
- * the inode @st names (if not NULL) into @out.  Returns 1 if that line was
- * found, 0 if not, -1 if the file is missing or a line does not parse.
+ * the inode @st names (if not NULL) into @out.  Returns how many lines name
+ * that inode (1 if listed, 0 if not), or -1 if the file is missing or a
+ * line does not parse.
  */
 static int read_daxfiles(const char *prefix, const struct stat *st,
 			 struct daxfiles_line *out, int *count)
@@ -282,7 +284,7 @@ static int read_daxfiles(const char *prefix, const struct stat *st,
 		    l.minor == minor(st->st_dev)) {
 			if (out)
 				*out = l;
-			found = 1;
+			found++;
 		}
 	}
 	fclose(f);
@@ -313,11 +315,25 @@ FIXTURE_SETUP(daxfile)
 
 FIXTURE_TEARDOWN(daxfile)
 {
+	char path[PATH_MAX + 256];
+	struct dirent *d;
+	DIR *dir;
+
+	/* A test that failed half way may have left a bind mount. */
+	snprintf(path, sizeof(path), "%s.bind", self->dir);
+	umount2(path, MNT_DETACH);
+	rmdir(path);
 	/* Return everything to normal so that it can be removed. */
-	daxctl(self->file, 0, 0);
-	daxctl(self->other, 0, 0);
-	unlink(self->file);
-	unlink(self->other);
+	dir = opendir(self->dir);
+	while (dir && (d = readdir(dir))) {
+		if (!strcmp(d->d_name, ".") || !strcmp(d->d_name, ".."))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", self->dir, d->d_name);
+		daxctl(path, 0, 0);
+		unlink(path);
+	}
+	if (dir)
+		closedir(dir);
 	rmdir(self->dir);
 }
 
@@ -1338,16 +1354,21 @@ TEST_F(daxfile, proc_daxfiles_escapes_whitespace)
 	EXPECT_EQ(0, unlink(name));
 }
 
+/*
+ * 64 files with 200-byte names: about 17 KiB of output, more than the
+ * first buffer seq_file tries, so that show() runs again with a larger one.
+ */
 TEST_F(daxfile, proc_daxfiles_lists_64_files)
 {
-	char names[64][PATH_MAX / 2 + 16];
-	char prefix[PATH_MAX];
+	char names[64][PATH_MAX / 2 + 256];
+	char real[PATH_MAX], prefix[PATH_MAX + 2];
 	struct stat st;
 	int i, count;
 
-	snprintf(prefix, sizeof(prefix), "%s/", self->dir);
+	ASSERT_NE(NULL, realpath(self->dir, real));
+	snprintf(prefix, sizeof(prefix), "%s/", real);
 	for (i = 0; i < 64; i++) {
-		snprintf(names[i], sizeof(names[i]), "%s/f%02d", self->dir, i);
+		snprintf(names[i], sizeof(names[i]), "%s/f%02d-%0197d", self->dir, i, 0);
 		ASSERT_EQ(0, make_written(names[i], 64 * 1024));
 		ASSERT_EQ(0, daxctl(names[i], DAXCTL_F_STATIC, 0));
 	}

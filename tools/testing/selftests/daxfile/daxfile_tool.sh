@@ -9,7 +9,7 @@ tool=${DAXFILE_TOOL:-daxfile}
 mnt=${DAXFILE_MNT:-/mnt/dax}
 n=0
 failed=0
-plan=38
+plan=40
 
 echo "TAP version 13"
 echo "1..$plan"
@@ -28,7 +28,13 @@ command -v "$tool" >/dev/null 2>&1 || skip_all "no daxfile binary (set DAXFILE_T
 [ "$(id -u)" = 0 ] || skip_all "needs root"
 dir=$(mktemp -d "$mnt/daxfile-tool.XXXXXX" 2>/dev/null) || skip_all "no DAX mount at $mnt"
 out=$(mktemp)
-trap 'for f in "$dir"/*; do "$tool" disable "$f" >/dev/null 2>&1; done; rm -rf "$dir" "$out"' EXIT
+# The bind mount first: rm -rf must never run through it into $mnt.
+trap 'umount -l "$dir/bind" 2>/dev/null
+	for f in "$dir"/*; do "$tool" disable "$f" >/dev/null 2>&1; done
+	rm -rf "$dir" "$out"' EXIT
+# The --all tests act on every static-dax file: only on a system with none.
+[ "$(wc -l </proc/daxfiles 2>/dev/null)" = 1 ] ||
+	{ rm -rf "$dir" "$out"; trap - EXIT; skip_all "static-dax files exist, or no /proc/daxfiles"; }
 
 # check NAME WANT_EXIT [PATTERN] -- CMD...: runs CMD, compares its exit
 # status and (if given) greps its output for PATTERN.
@@ -79,7 +85,7 @@ check status_shows_align 0 "align: 4K, contiguous extents found by enable: [1-9]
 	"$tool" status "$dir/f"
 check status_json_shows_align 0 '"static": true, "dax": true, "size": 4194304, "align": 4096' -- \
 	"$tool" status "$dir/f" --json
-want='"static": false, "dax": true, "size": [0-9]*, "extents"'
+want='"static": false, "dax": true, "size": [0-9]*, "fiemap": {"extents"'
 check status_json_of_normal_file_has_no_align 0 "$want" -- "$tool" status "$dir/sparse" --json
 check list_with_operand_is_usage 2 "bad command line" -- "$tool" list "$dir/f"
 check disable_all_with_operand_is_usage 2 "bad command line" -- "$tool" disable --all "$dir/f"
@@ -106,15 +112,24 @@ check enable_all_went_past_failures 0 "" -- \
 check enable_all_names_bad_lines 1 "tab:7: want" -- "$tool" enable --all "$dir/tab"
 check enable_all_names_missing_file 1 "enable $dir/missing: .*(ENOENT)" -- \
 	"$tool" enable --all "$dir/tab"
-printf '%s\n' "$dir/i" "$dir/g\\040h 4K" >"$dir/good"
-check enable_all_good_table_is_zero 0 "2 files static-dax, 0 failed" -- \
+# A '#' inside a word is part of the path; CRLF line ends are taken.
+"$tool" create "$dir/k#1" 64K >/dev/null
+printf '%s\r\n' "$dir/i" "$dir/g\\040h 4K # comment" "$dir/k#1" >"$dir/good"
+check enable_all_good_table_is_zero 0 "3 files static-dax, 0 failed" -- \
 	"$tool" enable --all "$dir/good"
 check enable_all_missing_table_is_enoent 1 "(ENOENT)" -- \
 	"$tool" enable --all "$dir/notab"
 check list_shows_escaped_name 0 "^$dir/g\\\\040h " -- "$tool" list
-check disable_all_returns_every_file 0 "3 files returned to normal, 0 failed" -- \
+check disable_all_returns_every_file 0 "4 files returned to normal, 0 failed" -- \
 	"$tool" disable --all
 check list_after_disable_all_is_empty 0 '^{"daxfiles": \[\]}$' -- "$tool" list --json
+
+# A file name that is not UTF-8: valid JSON all the same.
+bad=$(printf '%s/n\377' "$dir")
+"$tool" create "$bad" 64K >/dev/null && "$tool" enable "$bad" >/dev/null
+check list_json_replaces_invalid_utf8 0 "\"filename\": \"$dir/n\\\\ufffd\"" -- "$tool" list --json
+check list_text_shows_non_utf8_name 0 "^$dir/n.  " -- "$tool" list
+"$tool" disable "$bad" >/dev/null
 
 # A file enabled through a mount that was then lazily unmounted: its path
 # leads nowhere, so disable --all refuses it; a disable by another name works.
