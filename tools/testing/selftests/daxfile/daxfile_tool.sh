@@ -1,11 +1,19 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Tests of tools/daxfile: exit codes and error messages.  Needs root, the
-# daxfile binary ($DAXFILE_TOOL, else daxfile in $PATH) and a DAX mount at
-# $DAXFILE_MNT (default /mnt/dax).
+# Tests of tools/daxfile: exit codes, messages and output.  Needs root, the
+# daxfile binary ($DAXFILE_TOOL, else the one the Makefile built beside
+# this script, else daxfile in $PATH) and a DAX mount at $DAXFILE_MNT
+# (default /mnt/dax).
 
-tool=${DAXFILE_TOOL:-daxfile}
+here=$(dirname "$0")
+if [ -n "$DAXFILE_TOOL" ]; then
+	tool=$DAXFILE_TOOL
+elif [ -x "$here/daxfile" ]; then
+	tool=$here/daxfile
+else
+	tool=daxfile
+fi
 mnt=${DAXFILE_MNT:-/mnt/dax}
 n=0
 failed=0
@@ -33,8 +41,11 @@ trap 'umount -l "$dir/bind" 2>/dev/null
 	for f in "$dir"/*; do "$tool" disable "$f" >/dev/null 2>&1; done
 	rm -rf "$dir" "$out"' EXIT
 # The --all tests act on every static-dax file: only on a system with none.
-[ "$(wc -l </proc/daxfiles 2>/dev/null)" = 1 ] ||
-	{ rm -rf "$dir" "$out"; trap - EXIT; skip_all "static-dax files exist, or no /proc/daxfiles"; }
+if [ "$(wc -l </proc/daxfiles 2>/dev/null)" != 1 ]; then
+	rm -rf "$dir" "$out"
+	trap - EXIT
+	skip_all "static-dax files exist, or no /proc/daxfiles"
+fi
 
 # check NAME WANT_EXIT [PATTERN] -- CMD...: runs CMD, compares its exit
 # status and (if given) greps its output for PATTERN.
