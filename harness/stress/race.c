@@ -29,8 +29,9 @@
  *    fault again after every enable (its fsync write-protects the pages
  *    it cleans) and after every punch, so faults race enable too;
  *  - read /proc/daxfiles: the header, then lines that parse, each naming
- *    one of the two files (by inode) at most once, with the size the
- *    map-change threads last left it at and a 4 KiB align.
+ *    one of the two files (by inode and device) at most once, with a size
+ *    that is a page multiple of at least 4 MiB, a 4 KiB align and at
+ *    least one extent.
  * Map changes that leave a file unable to become static (a hole, an
  * unwritten block, a size that is not a page multiple) must leave GET
  * saying "not static" until they are undone, and the undo must succeed at

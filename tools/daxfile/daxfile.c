@@ -13,6 +13,7 @@
  * Named daxfile, not daxctl, so as not to clash with ndctl's daxctl(1).
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -41,6 +42,8 @@ enum {
 	EXIT_FAIL = 1,
 	EXIT_USAGE = 2,
 	EXIT_UNALIGNED = 3,
+	/* Internal: /proc/daxfiles had lines that did not parse; exits as EXIT_FAIL. */
+	EXIT_UNPARSED = 4,
 };
 
 static const char *prog = "daxfile";
@@ -400,13 +403,13 @@ static void free_daxfiles(struct daxfile *list, size_t n)
  */
 static int parse_daxfile(char *line, struct daxfile *d)
 {
-	char *field[6], *end;
+	char *field[6], *end, c;
 	int i;
 
 	line[strcspn(line, "\n")] = '\0';
 	for (i = 0; i < 6; i++) {
 		field[i] = strsep(&line, "\t");
-		if (!field[i] || !*field[i])
+		if (!field[i] || !*field[i] || (i && !isdigit((unsigned char)*field[i])))
 			return -1;
 	}
 	errno = 0;
@@ -420,7 +423,7 @@ static int parse_daxfile(char *line, struct daxfile *d)
 	if (*end)
 		return -1;
 	d->ino = strtoull(field[5], &end, 10);
-	if (*end || errno || sscanf(field[4], "%u:%u", &d->major, &d->minor) != 2)
+	if (*end || errno || sscanf(field[4], "%u:%u%c", &d->major, &d->minor, &c) != 2)
 		return -1;
 	d->disabled = 0;
 	d->path = strdup(field[0]);
@@ -448,7 +451,8 @@ static struct daxfile *read_daxfiles(size_t *n, size_t *bad)
 	f = fopen(daxfiles, "r");
 	if (!f)
 		return NULL;
-	if (getline(&line, &len, f) < 0 || strncmp(line, header, strlen(header))) {
+	if (getline(&line, &len, f) < 0 || strncmp(line, header, strlen(header)) ||
+	    !strchr("\t\n", line[strlen(header)])) {
 		errno = EPROTO;
 		goto err;
 	}
@@ -490,8 +494,7 @@ static int load_daxfiles(struct daxfile **list, size_t *n)
 	if (bad) {
 		fprintf(stderr, "%s: %s: %zu line%s did not parse, skipped\n", prog, daxfiles,
 			bad, bad == 1 ? "" : "s");
-		free_daxfiles(*list, *n);
-		return EXIT_FAIL;
+		return EXIT_UNPARSED;
 	}
 	return EXIT_OK;
 }
@@ -581,8 +584,10 @@ static int cmd_list(int json)
 	struct daxfile *list;
 	char b1[32], b2[32];
 	size_t i, n;
+	int ret;
 
-	if (load_daxfiles(&list, &n))
+	ret = load_daxfiles(&list, &n);
+	if (ret == EXIT_FAIL)
 		return EXIT_FAIL;
 	if (json) {
 		printf("{\"daxfiles\": [");
@@ -601,7 +606,7 @@ static int cmd_list(int json)
 			       list[i].major, list[i].minor);
 	}
 	free_daxfiles(list, n);
-	return EXIT_OK;
+	return ret == EXIT_OK ? EXIT_OK : EXIT_FAIL;
 }
 
 /* Finds the line of the file @st describes; returns it, or NULL. */
@@ -683,9 +688,14 @@ static int cmd_disable_all(void)
 	struct daxfile *list, *after;
 	size_t i, n, n_after;
 	struct stat st;
+	int ret;
 
-	if (load_daxfiles(&list, &n))
+	ret = load_daxfiles(&list, &n);
+	if (ret == EXIT_FAIL)
 		return EXIT_FAIL;
+	/* Lines that did not parse name files this cannot disable. */
+	if (ret)
+		failed++;
 	for (i = 0; i < n; i++) {
 		const char *path = list[i].path;
 
@@ -704,7 +714,10 @@ static int cmd_disable_all(void)
 		}
 	}
 	/* The path may have led to another file by the time it was disabled. */
-	if (done && !load_daxfiles(&after, &n_after)) {
+	if (done && load_daxfiles(&after, &n_after) == EXIT_FAIL) {
+		failed += done;
+		done = 0;
+	} else if (done) {
 		for (i = 0; i < n; i++) {
 			if (list[i].disabled &&
 			    find_daxfile(after, n_after, makedev(list[i].major, list[i].minor),

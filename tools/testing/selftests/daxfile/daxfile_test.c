@@ -1337,7 +1337,7 @@ TEST_F(daxfile, proc_daxfiles_escapes_whitespace)
 	struct stat st;
 	FILE *f;
 
-	snprintf(name, sizeof(name), "%s/a b\tc\\d\ne", self->dir);
+	snprintf(name, sizeof(name), "%s/a b\tc\\d\ne\001f\177g", self->dir);
 	ASSERT_EQ(0, make_written(name, 64 * 1024));
 	ASSERT_EQ(0, stat(name, &st));
 	ASSERT_NE(NULL, realpath(name, real));
@@ -1349,7 +1349,7 @@ TEST_F(daxfile, proc_daxfiles_escapes_whitespace)
 	ASSERT_NE(NULL, f);
 	raw[fread(raw, 1, sizeof(raw) - 1, f)] = '\0';
 	fclose(f);
-	EXPECT_NE(NULL, strstr(raw, "a\\040b\\011c\\134d\\012e\t"));
+	EXPECT_NE(NULL, strstr(raw, "a\\040b\\011c\\134d\\012e\\001f\\177g\t"));
 	EXPECT_EQ(0, daxctl(name, 0, 0));
 	EXPECT_EQ(0, unlink(name));
 }

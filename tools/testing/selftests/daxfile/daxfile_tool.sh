@@ -15,6 +15,8 @@ else
 	tool=daxfile
 fi
 mnt=${DAXFILE_MNT:-/mnt/dax}
+# Patterns below match bytes, whatever the caller's locale.
+export LC_ALL=C
 n=0
 failed=0
 plan=40
