@@ -24,7 +24,7 @@ part race /daxfile/race "$mnt" "$seconds"
 # fail-nth injects into every site of these, whatever their probability;
 # let them fail sleeping and order-0 allocations too, and quietly: a
 # stack dump per injected fault would read as a splat.
-for a in failslab fail_page_alloc fail_usercopy fail_function; do
+for a in failslab fail_page_alloc fail_usercopy; do
 	[ -d $dbg/$a ] || { echo "stress: no $dbg/$a (CONFIG_FAULT_INJECTION_DEBUG_FS?)"; rc=1; continue; }
 	echo 0 >$dbg/$a/verbose
 	[ -f $dbg/$a/ignore-gfp-wait ] && echo N >$dbg/$a/ignore-gfp-wait
