@@ -347,6 +347,11 @@ struct Summary {
     extents: u64,
 }
 
+/// Returns `x` modulo `pow2`, a power of two: a mask, which cannot divide by zero.
+fn rem_pow2(x: u64, pow2: u64) -> u64 {
+    x & pow2.wrapping_sub(1)
+}
+
 /// The static-dax policy, as a pure function of the extents of a file fed to it in file order.
 ///
 /// [`Walk::extent`] checks what the filesystem says of an extent and returns the span of it that
@@ -357,8 +362,9 @@ struct Summary {
 struct Walk {
     /// File size in bytes.
     size: u64,
-    /// Chunk size in bytes, a power of two of at least the page size.
+    /// Chunk size in bytes, a power of two of at least the page size, dividing `size`.
     align: u64,
+    /// The page size, a power of two.
     page_size: u64,
     /// File offset of the first byte not yet placed.
     next: u64,
@@ -372,10 +378,16 @@ struct Walk {
 impl Walk {
     /// Starts the walk of a file of `size` bytes with `align`-byte chunks.
     ///
-    /// `EINVAL` unless `size` is a non-zero multiple of `align`.
+    /// `EINVAL` unless `align` and `page_size` are powers of two, `align` at least `page_size`,
+    /// and `size` a non-zero multiple of `align`.
     fn new(size: i64, align: u64, page_size: u64) -> Result<Self> {
         let size = u64::try_from(size).map_err(|_| EINVAL)?;
-        if size == 0 || align < page_size || size % align != 0 {
+        if !align.is_power_of_two()
+            || !page_size.is_power_of_two()
+            || align < page_size
+            || size == 0
+            || rem_pow2(size, align) != 0
+        {
             return Err(EINVAL);
         }
         Ok(Walk {
@@ -420,7 +432,7 @@ impl Walk {
         let skip = self.next - offset;
         let addr = e.addr.checked_add(skip).ok_or(EINVAL)?;
         let length = end - self.next;
-        if addr % self.page_size != 0 || length % self.page_size != 0 {
+        if rem_pow2(addr, self.page_size) != 0 || rem_pow2(length, self.page_size) != 0 {
             return Err(EINVAL);
         }
         Ok(Some(Span {
@@ -442,13 +454,14 @@ impl Walk {
         }
         let continues = self.phys_next == Some(phys);
         // A piece that starts inside a chunk must continue it physically.
-        if offset % self.align != 0 && !continues {
+        if rem_pow2(offset, self.align) != 0 && !continues {
             return Err(EINVAL);
         }
         // Within a piece, file and physical addresses advance together, so every chunk that
         // starts in it is aligned if and only if the offsets agree modulo `align`.
-        let first_chunk = offset.next_multiple_of(self.align);
-        if first_chunk < end && phys % self.align != offset % self.align {
+        // `offset` and `align` are at most `size <= i64::MAX` (`align` divides it): no overflow.
+        let first_chunk = (offset + self.align - 1) & !(self.align - 1);
+        if first_chunk < end && rem_pow2(phys, self.align) != rem_pow2(offset, self.align) {
             return Err(EINVAL);
         }
         if !continues {
@@ -1025,6 +1038,15 @@ mod tests {
             Walk::new(i64::MIN, PAGE as u64, PAGE as u64).err(),
             Some(EINVAL)
         );
+    }
+
+    #[test]
+    fn walk_align_not_power_of_two_is_einval() {
+        // `align_bytes` never gives one, but the walk does not rely on it.
+        let p = PAGE as u64;
+        assert_eq!(Walk::new(SZ_2M as i64, 3 * p, p).err(), Some(EINVAL));
+        assert_eq!(Walk::new(SZ_2M as i64, 0, 0).err(), Some(EINVAL));
+        assert_eq!(Walk::new(SZ_2M as i64, SZ_2M, 3 * p).err(), Some(EINVAL));
     }
 
     #[test]
