@@ -341,6 +341,15 @@ static const char *enable_hint(int err)
 	}
 }
 
+/* Makes @path static-dax with @align, already parsed by parse_align(). */
+static int enable_one(const char *path, uint64_t align)
+{
+	if (daxctl(path, DAXCTL_F_STATIC, (int)align))
+		return fail(errno, "enable", path, enable_hint(errno));
+	printf("%s: static-dax\n", path);
+	return EXIT_OK;
+}
+
 static int cmd_enable(const char *path, const char *align_arg)
 {
 	uint64_t align;
@@ -349,10 +358,7 @@ static int cmd_enable(const char *path, const char *align_arg)
 	ret = parse_align(align_arg ? align_arg : "0", &align);
 	if (ret)
 		return ret;
-	if (daxctl(path, DAXCTL_F_STATIC, (int)align))
-		return fail(errno, "enable", path, enable_hint(errno));
-	printf("%s: static-dax\n", path);
-	return EXIT_OK;
+	return enable_one(path, align);
 }
 
 static int cmd_disable(const char *path)
@@ -667,7 +673,7 @@ static int cmd_enable_all(const char *table)
 			continue;
 		}
 		unescape(path);
-		if (cmd_enable(path, align_arg) != EXIT_OK)
+		if (enable_one(path, align) != EXIT_OK)
 			failed++;
 		else
 			done++;
