@@ -41,7 +41,7 @@ use kernel::{
         c_long, //
     },
     fs::{
-        file::flags,
+        file::OpenFlags,
         Extent,
         ExtentType,
         File,
@@ -60,17 +60,18 @@ use kernel::{
         SetOnce, //
     },
     uaccess::UserPtr,
+    uapi, //
 };
 
 /// The prefix of this crate's `pr_*!` messages; there is no `module!` to define it.
 const __LOG_PREFIX: &[u8] = b"daxfile\0";
 
 /// Report the state of the file instead of changing it.
-const F_GET: u32 = bindings::DAXCTL_F_GET;
+const F_GET: u32 = uapi::DAXCTL_F_GET;
 /// Reserved for a per-file DAX toggle; always rejected.
-const F_DAX: u32 = bindings::DAXCTL_F_DAX;
+const F_DAX: u32 = uapi::DAXCTL_F_DAX;
 /// Make the file static-dax; without it, return the file to normal.
-const F_STATIC: u32 = bindings::DAXCTL_F_STATIC;
+const F_STATIC: u32 = uapi::DAXCTL_F_STATIC;
 /// The flags `daxctl()` knows.
 const F_VALID: u32 = F_GET | F_DAX | F_STATIC;
 
@@ -636,7 +637,7 @@ fn daxctl(path: UserPtr, flags: c_int, align: c_int) -> Result<c_long> {
     // reports attributes, and a device node or a FIFO must never be opened for writing, which
     // would run its driver's `->open` (think of a watchdog). The list keeps this `O_PATH` file:
     // it pins the inode and the mount without holding write access to either.
-    let found = File::open(&name, flags::O_PATH | flags::O_LARGEFILE, 0)?;
+    let found = File::open(&name, OpenFlags::PATH, 0)?;
     drop(name);
     let inode = found.inode();
     if request == Request::Get {
@@ -661,7 +662,7 @@ fn daxctl(path: UserPtr, flags: c_int, align: c_int) -> Result<c_long> {
     // file that is being executed (`ETXTBSY`), immutable or append-only (`EPERM`) or on a
     // read-only mount (`EROFS`) is refused. The same inode as the lookup found, whatever happened
     // to the path since. `O_NONBLOCK`: a conflicting lease gives `EWOULDBLOCK` instead of a wait.
-    let file = found.reopen(flags::O_RDWR | flags::O_NONBLOCK | flags::O_LARGEFILE)?;
+    let file = found.reopen(OpenFlags::RDWR | OpenFlags::NONBLOCK | OpenFlags::LARGEFILE)?;
     enable(&found, &file, align)
 }
 
@@ -686,6 +687,10 @@ pub unsafe extern "C" fn daxfile_ctl(path: *const c_char, flags: c_int, align: c
 #[kunit_tests(daxfile)]
 mod tests {
     use super::*;
+    use kernel::{
+        error::from_err_ptr,
+        str::CStrExt, //
+    };
 
     const PAGE: usize = 4096;
     const SZ_2M: u64 = 2 << 20;
@@ -1078,5 +1083,112 @@ mod tests {
         assert_eq!(walk.segment(PAGE as u64, PAGE as u64, BASE), Err(EINVAL));
         assert_eq!(walk.segment(0, 0, BASE), Err(EINVAL));
         assert_eq!(walk.segment(0, 2 * SZ_2M, BASE), Err(EINVAL));
+    }
+
+    // The cases below run on real kernel objects: an unlinked shmem file, as tmpfs makes them for
+    // the kernel's own use, and the root directory the test's kernel thread sees (an empty,
+    // read-only nullfs in which nothing can be created).
+
+    /// An unlinked regular file of 8 KiB on the kernel's internal tmpfs mount; nothing is left
+    /// behind, it is freed after its last close.
+    fn shmem_file() -> Result<ARef<File>> {
+        // SAFETY: The name is a NUL-terminated string that is copied; no VMA flags.
+        let ptr = from_err_ptr(unsafe {
+            bindings::shmem_kernel_file_setup(
+                c"daxfile-kunit".as_char_ptr(),
+                8192,
+                bindings::vma_flags_t::default(),
+            )
+        })?;
+        let ptr = core::ptr::NonNull::new(ptr).ok_or(ENOMEM)?;
+        // SAFETY: `shmem_kernel_file_setup` returned a new reference to a file that is in no file
+        // descriptor table, whose ownership passes to the `ARef`.
+        Ok(unsafe { ARef::from_raw(ptr.cast()) })
+    }
+
+    #[test]
+    fn inode_and_locks_of_a_shmem_file() -> Result {
+        let file = shmem_file()?;
+        let inode = file.inode();
+        assert!(inode.is_reg());
+        assert!(!inode.is_dir());
+        assert_eq!(inode.nlink(), 0);
+        assert_eq!(inode.size(), 8192);
+        assert!(!inode.is_dax());
+        assert!(!inode.is_daxfile());
+        assert!(!inode.is_swapfile());
+        {
+            let guard = inode.lock();
+            let invalidate = guard.lock_invalidate();
+            assert!(core::ptr::eq(invalidate.inode(), file.inode()));
+            // No `->report_extents` in tmpfs: refused before the filesystem is asked.
+            assert!(!file.can_report_extents());
+            assert_eq!(
+                file.report_extents(&invalidate, 0, 1, |_| Ok(())),
+                Err(EOPNOTSUPP)
+            );
+            // An empty range reports nothing and succeeds.
+            assert_eq!(file.report_extents(&invalidate, 0, 0, |_| Ok(())), Ok(()));
+        }
+        // Both locks were released: taking the inode lock again does not wait.
+        drop(inode.lock());
+        file.fsync(false)?;
+        Ok(())
+    }
+
+    #[test]
+    fn report_extents_refuses_a_lock_of_another_inode() -> Result {
+        let (a, b) = (shmem_file()?, shmem_file()?);
+        let guard = b.inode().lock();
+        let invalidate = guard.lock_invalidate();
+        assert_eq!(a.report_extents(&invalidate, 0, 1, |_| Ok(())), Err(EINVAL));
+        Ok(())
+    }
+
+    #[test]
+    fn enable_refuses_a_file_that_is_not_dax() -> Result {
+        let file = shmem_file()?;
+        assert_eq!(enable(&file, &file, PAGE as u64), Err(EINVAL));
+        assert!(!file.inode().is_daxfile());
+        assert!(!file.inode().is_swapfile());
+        // Disabling a normal file succeeds and changes nothing, as the system call does.
+        assert_eq!(disable(&file), Ok(0));
+        assert!(!file.inode().is_swapfile());
+        Ok(())
+    }
+
+    #[test]
+    fn open_and_reopen_on_real_files() -> Result {
+        let missing = Filename::from_kernel(c"/no/such/file")?;
+        assert_eq!(File::open(&missing, OpenFlags::PATH, 0).err(), Some(ENOENT));
+        let root = File::open(&Filename::from_kernel(c"/")?, OpenFlags::PATH, 0)?;
+        assert!(root.inode().is_dir());
+        let dir = root.reopen(OpenFlags::RDONLY | OpenFlags::DIRECTORY)?;
+        assert!(core::ptr::eq(dir.inode(), root.inode()));
+        assert_eq!(root.reopen(OpenFlags::RDWR).err(), Some(EISDIR));
+        // What `daxctl()` does: an `O_PATH` file, then a real open of the same inode through its
+        // path, even of an unlinked file.
+        let file = shmem_file()?;
+        let found = file.reopen(OpenFlags::PATH)?;
+        let again = found.reopen(OpenFlags::RDWR)?;
+        assert!(core::ptr::eq(again.inode(), file.inode()));
+        Ok(())
+    }
+
+    #[test]
+    fn filename_from_kernel_length_limit() -> Result {
+        let path_max = bindings::PATH_MAX as usize;
+        // `PATH_MAX` bytes with the NUL fit; one more does not.
+        let mut name = KVec::new();
+        name.extend_with(path_max - 1, b'a', GFP_KERNEL)?;
+        name.push(0, GFP_KERNEL)?;
+        let fits = CStr::from_bytes_with_nul(&name).map_err(|_| EINVAL)?;
+        assert!(Filename::from_kernel(fits).is_ok());
+        let mut name = KVec::new();
+        name.extend_with(path_max, b'a', GFP_KERNEL)?;
+        name.push(0, GFP_KERNEL)?;
+        let too_long = CStr::from_bytes_with_nul(&name).map_err(|_| EINVAL)?;
+        assert_eq!(Filename::from_kernel(too_long).err(), Some(ENAMETOOLONG));
+        Ok(())
     }
 }

@@ -15,7 +15,7 @@ use crate::{
         c_long,
         c_ulong, //
     },
-    types::Opaque,
+    types::Opaque, //
 };
 use core::ptr;
 

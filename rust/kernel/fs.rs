@@ -8,13 +8,20 @@ pub mod file;
 pub use self::file::{File, LocalFile};
 
 mod extent;
-pub use self::extent::{Extent, ExtentType};
+pub use self::extent::{
+    Extent,
+    ExtentType, //
+};
 
 mod filename;
 pub use self::filename::Filename;
 
 mod inode;
-pub use self::inode::{Inode, InodeLockGuard, InvalidateLockGuard};
+pub use self::inode::{
+    Inode,
+    InodeLockGuard,
+    InvalidateLockGuard, //
+};
 
 mod kiocb;
 pub use self::kiocb::Kiocb;

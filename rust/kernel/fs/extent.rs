@@ -37,6 +37,32 @@ pub enum ExtentType {
 ///
 /// Instances of this type are only created through references to a `struct iomap` that is
 /// initialised, and not changed, for the lifetime of the reference.
+///
+/// # Examples
+///
+/// An extent as a filesystem would report a written one whose metadata is not committed yet:
+///
+/// ```
+/// use kernel::bindings;
+/// use kernel::fs::{Extent, ExtentType};
+///
+/// // SAFETY: `struct iomap` is made of integers and pointers, for which all zeroes is valid.
+/// let mut raw: bindings::iomap = unsafe { core::mem::zeroed() };
+/// raw.offset = 4096;
+/// raw.length = 8192;
+/// raw.addr = 1 << 21;
+/// raw.type_ = bindings::IOMAP_MAPPED as u16;
+/// raw.flags = bindings::IOMAP_F_DIRTY as u16;
+/// // SAFETY: `raw` is initialised, nothing changes it while `extent` lives, and its `dax_dev`
+/// // is NULL.
+/// let extent = unsafe { Extent::from_raw(&raw) };
+/// assert_eq!((extent.offset(), extent.length(), extent.addr()), (4096, 8192, 1 << 21));
+/// assert_eq!(extent.extent_type(), ExtentType::Mapped);
+/// assert!(extent.is_dirty());
+/// assert!(!extent.is_shared());
+/// #[cfg(CONFIG_DAX = "y")]
+/// assert!(extent.dax_device().is_none());
+/// ```
 #[repr(transparent)]
 pub struct Extent(Opaque<bindings::iomap>);
 

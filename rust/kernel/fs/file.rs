@@ -10,13 +10,33 @@
 use crate::{
     bindings,
     cred::Credential,
-    error::{code::*, from_err_ptr, to_result, Error, Result},
-    ffi::{c_int, c_void},
+    error::{
+        code::*,
+        from_err_ptr,
+        to_result,
+        Error,
+        Result, //
+    },
+    ffi::{
+        c_int,
+        c_void, //
+    },
     fmt,
-    fs::{Extent, Filename, Inode, InvalidateLockGuard},
+    fs::{
+        Extent,
+        Filename,
+        Inode,
+        InvalidateLockGuard, //
+    },
     str::CStrExt,
-    sync::aref::{ARef, AlwaysRefCounted},
-    types::{NotThreadSafe, Opaque},
+    sync::aref::{
+        ARef,
+        AlwaysRefCounted, //
+    },
+    types::{
+        NotThreadSafe,
+        Opaque, //
+    },
 };
 use core::ptr;
 
@@ -106,6 +126,74 @@ pub mod flags {
 
     /// File can be both read and written.
     pub const O_RDWR: u32 = bindings::O_RDWR;
+}
+
+/// How [`File::open`] and [`File::reopen`] open a file: a set of the `O_*` flags of `open(2)`.
+///
+/// One access mode ([`OpenFlags::RDONLY`], which is 0, [`OpenFlags::WRONLY`] or
+/// [`OpenFlags::RDWR`]; combining the last two gives the special mode 3 of `open(2)`, for ioctls
+/// only) combined with `|` with any of the other flags. `O_CLOEXEC` is not offered: it applies to
+/// a file descriptor, and these files are in no descriptor table.
+///
+/// # Examples
+///
+/// ```
+/// use kernel::fs::file::{flags, OpenFlags};
+///
+/// let f = OpenFlags::RDWR | OpenFlags::NONBLOCK;
+/// assert_eq!(f.bits(), flags::O_RDWR | flags::O_NONBLOCK);
+/// assert_eq!(OpenFlags::RDONLY.bits(), 0);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OpenFlags(u32);
+
+impl OpenFlags {
+    /// `O_RDONLY`: open for reading only.
+    pub const RDONLY: Self = Self(flags::O_RDONLY);
+    /// `O_WRONLY`: open for writing only.
+    pub const WRONLY: Self = Self(flags::O_WRONLY);
+    /// `O_RDWR`: open for reading and writing.
+    pub const RDWR: Self = Self(flags::O_RDWR);
+    /// `O_CREAT`: create the file if it does not exist, with the mode given to [`File::open`].
+    pub const CREAT: Self = Self(flags::O_CREAT);
+    /// `O_EXCL`: with [`OpenFlags::CREAT`], fail with `EEXIST` if the file exists.
+    pub const EXCL: Self = Self(flags::O_EXCL);
+    /// `O_TRUNC`: truncate a regular file opened for writing to length 0.
+    pub const TRUNC: Self = Self(flags::O_TRUNC);
+    /// `O_TMPFILE`: create an unnamed regular file in the directory named (with
+    /// [`OpenFlags::WRONLY`] or [`OpenFlags::RDWR`]); it is freed on its last close.
+    pub const TMPFILE: Self = Self(flags::O_TMPFILE);
+    /// `O_DIRECTORY`: fail with `ENOTDIR` unless the name is a directory.
+    pub const DIRECTORY: Self = Self(flags::O_DIRECTORY);
+    /// `O_NOCTTY`: do not make a terminal that is opened the calling task's controlling terminal.
+    pub const NOCTTY: Self = Self(flags::O_NOCTTY);
+    /// `O_NOFOLLOW`: fail with `ELOOP` if the last component of the name is a symbolic link.
+    pub const NOFOLLOW: Self = Self(flags::O_NOFOLLOW);
+    /// `O_NONBLOCK`: do not wait in the open (a conflicting lease gives `EWOULDBLOCK`). The flag
+    /// stays in the file's `f_flags`, so reads and writes through it do not wait either.
+    pub const NONBLOCK: Self = Self(flags::O_NONBLOCK);
+    /// `O_LARGEFILE`: allow files whose size does not fit in 31 bits. Unlike `open(2)` on a
+    /// 64-bit kernel, [`File::open`] does not add it: without it such a file fails with
+    /// `EOVERFLOW`. `O_PATH` opens ignore it.
+    pub const LARGEFILE: Self = Self(flags::O_LARGEFILE);
+    /// `O_PATH`: look the name up without opening what it names: no `->open` runs, and the file
+    /// allows neither reads nor writes.
+    pub const PATH: Self = Self(flags::O_PATH);
+
+    /// Returns the flags as the `O_*` bits of `open(2)`.
+    #[inline]
+    pub const fn bits(self) -> u32 {
+        self.0
+    }
+}
+
+impl core::ops::BitOr for OpenFlags {
+    type Output = Self;
+
+    #[inline]
+    fn bitor(self, rhs: Self) -> Self {
+        Self(self.0 | rhs.0)
+    }
 }
 
 /// Wraps the kernel's `struct file`. Thread safe.
@@ -369,30 +457,45 @@ impl LocalFile {
         to_result(unsafe { bindings::vfs_fsync(self.as_ptr(), i32::from(datasync)) })
     }
 
-    /// Returns whether the filesystem can report the extents of this file, see
+    /// Returns whether this is a regular file whose filesystem can report its extents, see
     /// [`LocalFile::report_extents`].
     #[inline]
     pub fn can_report_extents(&self) -> bool {
-        // SAFETY: The file is valid because the shared reference guarantees a nonzero refcount.
-        // `f_mapping` is set at open time and points to the inode's mapping, whose `a_ops` are set
-        // when the inode is set up and stay while it is in use.
-        unsafe {
-            (*(*(*self.as_ptr()).f_mapping).a_ops)
-                .report_extents
-                .is_some()
-        }
+        let inode = self.inode();
+        inode.is_reg()
+            // SAFETY: By the type invariant of `Inode` the inode is valid. Its `i_mapping` is set
+            // when it is set up, and the mapping's `a_ops` stay while the inode is in use.
+            && unsafe { (*(*(*inode.as_ptr()).i_mapping).a_ops).report_extents.is_some() }
     }
 
     /// Reports the block map of bytes `[pos, pos + len)` of the file to `actor`, extent by extent
     /// in file order, through the filesystem's `->report_extents`.
     ///
-    /// `guard` must be the invalidate lock of this file's mapping, which is only taken under the
-    /// inode lock: holding both keeps the block map from changing during the walk (writes and
-    /// truncates take the inode lock, page faults that allocate take the invalidate lock). The
-    /// walk stops at the first error of `actor` or of the filesystem and returns it. An empty
-    /// range reports nothing. Fails with `EINVAL` if `guard` locks another inode or the range is
-    /// negative or overflows, and with `EOPNOTSUPP` if the filesystem cannot report extents for
-    /// this file (only DAX files on ext4 and XFS can today).
+    /// `guard` must be the invalidate lock of the mapping of this file's inode, which is only
+    /// taken under the inode lock: holding both keeps the block map from changing during the walk
+    /// (writes and truncates take the inode lock, page faults that allocate take the invalidate
+    /// lock). The walk stops at the first error of `actor` or of the filesystem and returns it. An
+    /// empty range reports nothing. Fails with `EINVAL` if `guard` locks another inode or the
+    /// range is negative or overflows, and with `EOPNOTSUPP` if this is not a regular file or its
+    /// filesystem cannot report extents for it (only DAX files on ext4 and XFS can today).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kernel::fs::{file::OpenFlags, File, Filename};
+    ///
+    /// let name = Filename::from_kernel(c"/")?;
+    /// let dir = File::open(&name, OpenFlags::RDONLY | OpenFlags::DIRECTORY, 0)?;
+    /// dir.fsync(false)?;
+    /// // Only regular files have their extents reported.
+    /// assert!(!dir.can_report_extents());
+    /// let guard = dir.inode().lock();
+    /// let invalidate = guard.lock_invalidate();
+    /// assert_eq!(dir.report_extents(&invalidate, 0, 4096, |_| Ok(())), Err(EOPNOTSUPP));
+    /// // A range that overflows is refused before the filesystem is asked.
+    /// assert_eq!(dir.report_extents(&invalidate, i64::MAX, 1, |_| Ok(())), Err(EINVAL));
+    /// # Ok::<(), Error>(())
+    /// ```
     pub fn report_extents<F>(
         &self,
         guard: &InvalidateLockGuard<'_>,
@@ -433,11 +536,15 @@ impl LocalFile {
         if len == 0 {
             return Ok(());
         }
-        // SAFETY: The file is valid because the shared reference guarantees a nonzero refcount.
-        // `f_mapping` is set at open time and points to the inode's mapping, whose `a_ops` are set
-        // when the inode is set up and stay while it is in use (a per-file DAX change takes effect
-        // only when the inode is next read in).
-        let report = unsafe { (*(*(*self.as_ptr()).f_mapping).a_ops).report_extents };
+        let inode = self.inode();
+        if !inode.is_reg() {
+            return Err(EOPNOTSUPP);
+        }
+        // SAFETY: By the type invariant of `Inode` the inode is valid. Its `i_mapping`, which
+        // `guard` locks and which is also this regular file's `f_mapping`, is set when the inode
+        // is set up, and the mapping's `a_ops` stay while the inode is in use (a per-file DAX
+        // change takes effect only when the inode is next read in).
+        let report = unsafe { (*(*(*inode.as_ptr()).i_mapping).a_ops).report_extents };
         let report = report.ok_or(EOPNOTSUPP)?;
         // SAFETY: The file is valid, and the caller holds its inode lock and its mapping's
         // invalidate lock (`guard`, taken only under the inode lock), as `->report_extents`
@@ -459,15 +566,15 @@ impl LocalFile {
 impl File {
     /// Opens the file at `name`, as `file_open_name()`.
     ///
-    /// `flags` are the `O_*` flags of `open(2)`, see [`flags`], and `mode` the permission bits
-    /// of a file created with `O_CREAT`. Permission checks are those of the current task. The
-    /// returned file is not installed in any file descriptor table.
-    #[inline]
-    pub fn open(name: &Filename, flags: u32, mode: u16) -> Result<ARef<File>> {
+    /// `mode` is the permission bits of a file created with [`OpenFlags::CREAT`] or
+    /// [`OpenFlags::TMPFILE`], less the current task's umask. Permission checks are those of the
+    /// current task. The returned file is not installed in any file descriptor table.
+    pub fn open(name: &Filename, flags: OpenFlags, mode: u16) -> Result<ARef<File>> {
         // SAFETY: `name` is a valid `struct filename`. The `flags` argument of `file_open_name` is
         // an `int` carrying the same bit pattern as the `O_*` constants.
-        let ptr =
-            from_err_ptr(unsafe { bindings::file_open_name(name.as_ptr(), flags as i32, mode) })?;
+        let ptr = from_err_ptr(unsafe {
+            bindings::file_open_name(name.as_ptr(), flags.bits() as i32, mode)
+        })?;
         // `file_open_name` returns either a valid file or an error pointer, never NULL.
         let ptr = ptr::NonNull::new(ptr).ok_or(ENOMEM)?;
         // SAFETY: `file_open_name` returned a new reference, and we pass ownership of it to the
@@ -484,9 +591,25 @@ impl File {
     /// Meant for a file opened with `O_PATH`, which looks a path up without opening what it
     /// names: the caller can check what it is before a real open runs a driver's `->open`, and
     /// a rename or a symlink swapped meanwhile cannot make the second open reach another file.
+    /// The same inode is opened only without [`OpenFlags::CREAT`] and [`OpenFlags::TMPFILE`]:
+    /// `TMPFILE` on a directory creates a new file in it.
     /// The returned file is not installed in any file descriptor table.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kernel::fs::{file::OpenFlags, File, Filename};
+    ///
+    /// let root = File::open(&Filename::from_kernel(c"/")?, OpenFlags::PATH, 0)?;
+    /// // The `O_PATH` file allows no I/O; opened again, the same directory does.
+    /// let dir = root.reopen(OpenFlags::RDONLY | OpenFlags::DIRECTORY)?;
+    /// assert!(core::ptr::eq(dir.inode(), root.inode()));
+    /// // Every check of `open(2)` applies: a directory cannot be opened for writing.
+    /// assert_eq!(root.reopen(OpenFlags::RDWR).err(), Some(EISDIR));
+    /// # Ok::<(), Error>(())
+    /// ```
     #[inline]
-    pub fn reopen(&self, flags: u32) -> Result<ARef<File>> {
+    pub fn reopen(&self, flags: OpenFlags) -> Result<ARef<File>> {
         // SAFETY: The file is valid because the shared reference guarantees a nonzero refcount,
         // and its `f_path` is set at open time and never changes. The empty name, a static
         // NUL-terminated string, resolves to that path itself. The `flags` argument is an `int`
@@ -495,7 +618,7 @@ impl File {
             bindings::file_open_root(
                 &raw const (*self.as_ptr()).__bindgen_anon_1.f_path,
                 c"".as_char_ptr(),
-                flags as i32,
+                flags.bits() as i32,
                 0,
             )
         })?;

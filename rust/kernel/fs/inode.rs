@@ -6,27 +6,57 @@
 
 use crate::{
     bindings,
-    types::{NotThreadSafe, Opaque},
+    types::{
+        NotThreadSafe,
+        Opaque, //
+    },
+    uapi, //
 };
 use core::ptr;
 
 /// Wraps the kernel's `struct inode`.
 ///
-/// An `&Inode` is obtained from something that pins the inode, such as the [`File`] it was
-/// reached through; it never owns a reference of its own.
+/// An `&Inode` is obtained from something that pins the inode and its filesystem, such as the
+/// [`File`] it was reached through.
+///
+/// There is deliberately no owned `Inode` reference (no `AlwaysRefCounted` with `ihold()` and
+/// `iput()`): an inode reference does not keep its filesystem mounted, and an inode still
+/// referenced when its superblock shuts down has `i_sb` and `i_mapping` poisoned. Code that needs
+/// to keep an inode keeps the [`File`] (or a path) that leads to it, which pins the mount too.
 ///
 /// [`File`]: super::File
 ///
 /// # Invariants
 ///
 /// Instances of this type are only created through references that keep the underlying
-/// `struct inode` alive for the lifetime of the reference.
+/// `struct inode` alive with a nonzero reference count (`i_count`), and its superblock active,
+/// for the lifetime of the reference.
+///
+/// # Examples
+///
+/// ```
+/// use kernel::fs::{file::OpenFlags, File, Filename};
+///
+/// // The root directory of the calling task, looked up without being opened.
+/// let root = File::open(&Filename::from_kernel(c"/")?, OpenFlags::PATH, 0)?;
+/// let inode = root.inode();
+/// assert!(inode.is_dir());
+/// assert!(!inode.is_reg());
+/// assert!(inode.nlink() >= 2);
+/// {
+///     let guard = inode.lock();
+///     assert_eq!(guard.inode().ino(), inode.ino());
+///     let invalidate = guard.lock_invalidate();
+///     assert_eq!(invalidate.inode().dev(), inode.dev());
+/// } // Both locks are released here, the invalidate lock first.
+/// # Ok::<(), Error>(())
+/// ```
 #[repr(transparent)]
 pub struct Inode(Opaque<bindings::inode>);
 
-// SAFETY: The methods of `Inode` only read fields under the rules of the C side (`READ_ONCE`
-// semantics or `i_size_read`), or call functions that do their own locking, so an `&Inode` may be
-// used from any thread.
+// SAFETY: The methods of `Inode` read fields under the rules of the C side (`READ_ONCE`
+// semantics or `i_size_read`) or take its locks (`inode_lock()`), whose guards cannot leave the
+// task, so an `&Inode` may be used from any thread.
 unsafe impl Sync for Inode {}
 
 impl Inode {
@@ -34,14 +64,16 @@ impl Inode {
     ///
     /// # Safety
     ///
-    /// The caller must ensure that `ptr` points to a valid `struct inode` that stays alive for the
-    /// lifetime `'a`.
+    /// The caller must ensure that, for the lifetime `'a`, `ptr` points to a valid `struct inode`
+    /// on which the caller holds a reference (its `i_count` is nonzero) and whose superblock stays
+    /// active, as for the inode of an open file.
     #[inline]
     pub unsafe fn from_raw<'a>(ptr: *const bindings::inode) -> &'a Inode {
         // SAFETY: The caller guarantees that the pointer is valid for `'a`; `Inode` is
         // `repr(transparent)` over `struct inode`, so the cast is fine.
         //
-        // INVARIANT: The caller guarantees that the inode outlives the reference.
+        // INVARIANT: The caller guarantees that the inode stays referenced, and its superblock
+        // active, for `'a`.
         unsafe { &*ptr.cast() }
     }
 
@@ -65,9 +97,9 @@ impl Inode {
     /// [`MINORBITS`]: bindings::MINORBITS
     #[inline]
     pub fn dev(&self) -> u32 {
-        // SAFETY: By the type invariant the inode is valid. `i_sb` is set when the inode is created
-        // and the superblock outlives its inodes; `s_dev` is set before the superblock has inodes
-        // and does not change.
+        // SAFETY: By the type invariant the inode is valid and its superblock active. `i_sb` is set
+        // when the inode is created; `s_dev` is set before the superblock has inodes and does not
+        // change.
         unsafe { (*(*self.as_ptr()).i_sb).s_dev }
     }
 
@@ -82,13 +114,13 @@ impl Inode {
     /// Returns whether this is a regular file (`S_ISREG()`).
     #[inline]
     pub fn is_reg(&self) -> bool {
-        u32::from(self.mode()) & bindings::S_IFMT == bindings::S_IFREG
+        u32::from(self.mode()) & uapi::S_IFMT == uapi::S_IFREG
     }
 
     /// Returns whether this is a directory (`S_ISDIR()`).
     #[inline]
     pub fn is_dir(&self) -> bool {
-        u32::from(self.mode()) & bindings::S_IFMT == bindings::S_IFDIR
+        u32::from(self.mode()) & uapi::S_IFMT == uapi::S_IFDIR
     }
 
     /// Returns the inode flags, `i_flags` (the `S_*` bits such as `S_DAX`).
