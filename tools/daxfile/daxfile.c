@@ -27,6 +27,7 @@
 #include <linux/fiemap.h>
 #include <linux/fs.h>
 #include <linux/stat.h>
+#include <linux/version.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -81,6 +82,9 @@ static void print_help(FILE *out)
 		"           disable: every file that list shows.  Goes on past a\n"
 		"           failure and reports each file.\n"
 		"  --json   print JSON instead of text\n"
+		"  -V, --version  print the kernel version whose headers the tool\n"
+		"           was built with, and exit\n"
+		"  -h, --help     print this help and exit\n"
 		"\n"
 		"SIZE and A take K, M, G and T suffixes (powers of 1024); A defaults\n"
 		"to the page size and must be a power of two no smaller than it.\n"
@@ -814,13 +818,14 @@ int main(int argc, char **argv)
 		{ "all", no_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *align = NULL, *cmd;
 	int c, all = 0, json = 0;
 
 	/* Options may come before or after the command and its operands. */
-	while ((c = getopt_long(argc, argv, "a:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "a:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			align = optarg;
@@ -833,6 +838,11 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			print_help(stdout);
+			return EXIT_OK;
+		case 'V':
+			/* daxctl(2) and /proc/daxfiles as of these uapi headers. */
+			printf("%s from Linux %d.%d.%d\n", prog, LINUX_VERSION_MAJOR,
+			       LINUX_VERSION_PATCHLEVEL, LINUX_VERSION_SUBLEVEL);
 			return EXIT_OK;
 		default:
 			print_help(stderr);

@@ -20,7 +20,7 @@ export LC_ALL=C
 n=0
 failed=0
 skipped=0
-plan=41
+plan=43
 
 echo "TAP version 13"
 echo "1..$plan"
@@ -69,6 +69,8 @@ check() {
 
 check no_arguments_is_usage 2 "Usage:" -- "$tool"
 check help_goes_to_stdout 0 "Exit status" -- "$tool" --help
+check version_names_linux 0 '^daxfile from Linux [0-9]*\.[0-9]*\.[0-9]*$' -- "$tool" --version
+check short_version_option 0 '^daxfile from Linux ' -- "$tool" -V
 check unknown_command_is_usage 2 "bad command line" -- "$tool" frobnicate "$dir/f"
 check bad_size_is_usage 2 "bad size" -- "$tool" create "$dir/f" 12Q
 check zero_size_is_usage 2 "bad size" -- "$tool" create "$dir/f" 0
