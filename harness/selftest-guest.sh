@@ -5,6 +5,8 @@
 # enforces the timeout of daxfile/settings), one program at a time so
 # that each one's wall time is logged.
 cd /kselftest || exit 1
+# Without it the runner runs the programs with no timeout at all.
+[ -x /usr/bin/timeout ] || { echo "no /usr/bin/timeout in the guest"; exit 1; }
 rc=0
 for t in daxfile_test daxfile_tool.sh; do
 	start=$(date +%s)

@@ -234,6 +234,13 @@ impl Task {
     /// Determines whether the given task has a fatal signal (`SIGKILL`) pending.
     ///
     /// Long operations that may sleep check this to give up early when the task is being killed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// // Nobody is killing the task that runs this test.
+    /// assert!(!current!().fatal_signal_pending());
+    /// ```
     #[inline]
     pub fn fatal_signal_pending(&self) -> bool {
         // SAFETY: It's always safe to call `fatal_signal_pending` on a valid task.
