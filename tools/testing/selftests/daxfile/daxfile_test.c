@@ -947,7 +947,7 @@ TEST_F(daxfile, other_fallocate_modes_are_etxtbsy)
 	ASSERT_EQ(0, daxctl(self->file, DAXCTL_F_STATIC, 0));
 	fd = open(self->file, O_RDWR);
 	ASSERT_LE(0, fd);
-	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(modes); i++) {
 		EXPECT_EQ(-1, fallocate(fd, modes[i], SZ_1M, SZ_1M));
 		EXPECT_EQ(ETXTBSY, errno) {
 			TH_LOG("fallocate mode %#x", modes[i]);
