@@ -693,6 +693,27 @@ TEST_F(daxfile, enable_missing_file_is_enoent)
 	EXPECT_EQ(ENOENT, errno);
 }
 
+/*
+ * A file that lost its last link while the call ran gets ENOENT: nobody could
+ * find it again to return it to normal.  Reached deterministically through
+ * /proc/self/fd, which leads to an open file whatever its links.
+ */
+TEST_F(daxfile, enable_of_unlinked_file_is_enoent)
+{
+	char path[64];
+	int fd;
+
+	ASSERT_EQ(0, make_written(self->other, 4 * SZ_1M));
+	fd = open(self->other, O_RDWR);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, unlink(self->other));
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	EXPECT_EQ(-1, daxctl(path, DAXCTL_F_STATIC, 0));
+	EXPECT_EQ(ENOENT, errno);
+	EXPECT_EQ(0, daxctl(path, DAXCTL_F_GET, 0));
+	close(fd);
+}
+
 TEST_F(daxfile, enable_bad_pointer_is_efault)
 {
 	EXPECT_EQ(-1, daxctl((const char *)-4096L, DAXCTL_F_STATIC, 0));
