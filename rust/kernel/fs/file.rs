@@ -461,11 +461,24 @@ impl LocalFile {
     /// [`LocalFile::report_extents`].
     #[inline]
     pub fn can_report_extents(&self) -> bool {
+        self.regular_file_aops()
+            .is_some_and(|ops| ops.report_extents.is_some())
+    }
+
+    /// Returns the address space operations of this file if it is a regular file, whose
+    /// `f_mapping` is its inode's `i_mapping`, the mapping whose invalidate lock
+    /// [`LocalFile::report_extents`] takes as proof.
+    #[inline]
+    fn regular_file_aops(&self) -> Option<&bindings::address_space_operations> {
         let inode = self.inode();
-        inode.is_reg()
-            // SAFETY: By the type invariant of `Inode` the inode is valid. Its `i_mapping` is set
-            // when it is set up, and the mapping's `a_ops` stay while the inode is in use.
-            && unsafe { (*(*(*inode.as_ptr()).i_mapping).a_ops).report_extents.is_some() }
+        if !inode.is_reg() {
+            return None;
+        }
+        // SAFETY: By the type invariant of `Inode` the inode is valid. Its `i_mapping` is set when
+        // the inode is set up, and the mapping's `a_ops`, a table the filesystem never changes,
+        // stay while the inode is in use (a per-file DAX change takes effect only when the inode
+        // is next read in).
+        Some(unsafe { &*(*(*inode.as_ptr()).i_mapping).a_ops })
     }
 
     /// Reports the block map of bytes `[pos, pos + len)` of the file to `actor`, extent by extent
@@ -536,16 +549,10 @@ impl LocalFile {
         if len == 0 {
             return Ok(());
         }
-        let inode = self.inode();
-        if !inode.is_reg() {
-            return Err(EOPNOTSUPP);
-        }
-        // SAFETY: By the type invariant of `Inode` the inode is valid. Its `i_mapping`, which
-        // `guard` locks and which is also this regular file's `f_mapping`, is set when the inode
-        // is set up, and the mapping's `a_ops` stay while the inode is in use (a per-file DAX
-        // change takes effect only when the inode is next read in).
-        let report = unsafe { (*(*(*inode.as_ptr()).i_mapping).a_ops).report_extents };
-        let report = report.ok_or(EOPNOTSUPP)?;
+        let report = self
+            .regular_file_aops()
+            .and_then(|ops| ops.report_extents)
+            .ok_or(EOPNOTSUPP)?;
         // SAFETY: The file is valid, and the caller holds its inode lock and its mapping's
         // invalidate lock (`guard`, taken only under the inode lock), as `->report_extents`
         // requires. The filesystem calls `trampoline::<F>` with iomaps that are valid for the
