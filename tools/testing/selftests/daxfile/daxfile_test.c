@@ -5,8 +5,11 @@
  * Needs root and a DAX filesystem: $DAXFILE_MNT (default /mnt/dax) must be
  * an ext4 or XFS filesystem mounted with -o dax on $DAXFILE_DEV (default
  * /dev/pmem0).  Where the two differ (reflink, exchange-range), a test
- * says what each must answer.  Tests that need what is not there SKIP and
- * say why.
+ * says what each must answer.  Some tests need more: a second DAX
+ * filesystem on a DAX device that is not synchronous (virtio-pmem) at
+ * $DAXFILE_ASYNC_MNT (default /mnt/async-dax), userfaultfd, fault injection
+ * (fail-nth and its knobs in debugfs), a writable bad-block list of the
+ * pmem disk.  Tests that need what is not there SKIP and say why.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -14,6 +17,8 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
+#include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -25,6 +30,7 @@
 #include <linux/fiemap.h>
 #include <linux/fs.h>
 #include <linux/stat.h>
+#include <linux/userfaultfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
@@ -718,6 +724,424 @@ TEST_F(daxfile, enable_bad_pointer_is_efault)
 {
 	EXPECT_EQ(-1, daxctl((const char *)-4096L, DAXCTL_F_STATIC, 0));
 	EXPECT_EQ(EFAULT, errno);
+}
+
+/*
+ * Returns the system call number @pid is blocked in, per /proc/@pid/syscall,
+ * or -1 if it is running or not in one.
+ */
+static long blocked_in_syscall(pid_t pid)
+{
+	char path[64], buf[64] = "";
+	long nr = -1;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/syscall", pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	if (read(fd, buf, sizeof(buf) - 1) > 0 && buf[0] >= '0' && buf[0] <= '9')
+		nr = strtol(buf, NULL, 10);
+	close(fd);
+	return nr;
+}
+
+struct blocked_write {
+	int fd;
+	void *buf;
+	ssize_t ret;
+};
+
+static void *blocked_write_fn(void *arg)
+{
+	struct blocked_write *w = arg;
+
+	w->ret = pwrite(w->fd, w->buf, getpagesize(), 0);
+	return NULL;
+}
+
+/*
+ * Runs daxctl(@path, DAXCTL_F_STATIC, 0) in a child while a write(2) to the
+ * file holds the file's i_rwsem: the write's source page is missing in a
+ * userfaultfd range, so the write waits in its copy from user space, under
+ * the lock, until the page is supplied.  Once the child waits for the lock
+ * inside daxctl(), it is sent SIGKILL if @kill_it; then the page is
+ * supplied, the write finishes and the child takes the lock.  Returns the
+ * child's wait status, -1 on a setup failure, -2 without userfaultfd; *@why
+ * says what went wrong.
+ */
+static int enable_behind_blocked_write(const char *path, int kill_it, const char **why)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	struct uffdio_zeropage zero = { 0 };
+	struct blocked_write w = { .fd = -1 };
+	struct pollfd pfd = { .events = POLLIN };
+	struct uffd_msg msg;
+	int uffd, go[2], i, wstatus, status = -1, started = 0;
+	long page = getpagesize();
+	pthread_t writer;
+	pid_t pid;
+
+	*why = NULL;
+	if (pipe(go))
+		return *why = "pipe", -1;
+	pid = fork();
+	if (pid < 0)
+		return *why = "fork", -1;
+	if (pid == 0) {
+		char c;
+
+		close(go[1]);
+		if (read(go[0], &c, 1) != 1)
+			_exit(100);
+		_exit(daxctl(path, DAXCTL_F_STATIC, 0) ? errno : 0);
+	}
+	close(go[0]);
+	uffd = syscall(__NR_userfaultfd, O_CLOEXEC);
+	if (uffd < 0) {
+		status = -2;
+		*why = "userfaultfd() is not available (CONFIG_USERFAULTFD=n?)";
+		goto out_child;
+	}
+	w.buf = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	w.fd = open(path, O_RDWR);
+	reg.range.start = (unsigned long)w.buf;
+	reg.range.len = page;
+	if (w.buf == MAP_FAILED || w.fd < 0 || ioctl(uffd, UFFDIO_API, &api) ||
+	    ioctl(uffd, UFFDIO_REGISTER, &reg)) {
+		*why = "userfaultfd setup";
+		goto out_uffd;
+	}
+	if (pthread_create(&writer, NULL, blocked_write_fn, &w)) {
+		*why = "pthread_create";
+		goto out_uffd;
+	}
+	started = 1;
+	/* The write faulted on its source page: it holds i_rwsem now. */
+	pfd.fd = uffd;
+	if (poll(&pfd, 1, 30000) != 1 || read(uffd, &msg, sizeof(msg)) != sizeof(msg) ||
+	    msg.event != UFFD_EVENT_PAGEFAULT) {
+		*why = "the write did not fault on its userfaultfd page";
+		goto out_resolve;
+	}
+	if (write(go[1], "x", 1) != 1) {
+		*why = "could not start the child";
+		goto out_resolve;
+	}
+	/* Blocked in daxctl(): waiting for i_rwsem, which the write holds. */
+	for (i = 0; i < 3000 && blocked_in_syscall(pid) != __NR_daxctl; i++)
+		usleep(10000);
+	if (i == 3000) {
+		*why = "the child did not block in daxctl()";
+		goto out_resolve;
+	}
+	if (kill_it && kill(pid, SIGKILL)) {
+		*why = "kill";
+		goto out_resolve;
+	}
+	status = 0;
+out_resolve:
+	zero.range = reg.range;
+	if (ioctl(uffd, UFFDIO_ZEROPAGE, &zero) && !*why)
+		*why = "UFFDIO_ZEROPAGE";
+	if (started) {
+		pthread_join(writer, NULL);
+		if (w.ret != page && !*why)
+			*why = "the blocked write(2) did not complete";
+	}
+out_uffd:
+	if (w.fd >= 0)
+		close(w.fd);
+	if (w.buf != MAP_FAILED)
+		munmap(w.buf, page);
+	close(uffd);
+out_child:
+	close(go[1]);
+	if (*why)
+		kill(pid, SIGKILL);
+	if (waitpid(pid, &wstatus, 0) != pid && !*why)
+		*why = "waitpid";
+	if (*why)
+		return status == -2 ? -2 : -1;
+	return wstatus;
+}
+
+/*
+ * A caller killed while daxctl() runs leaves the file as it was: the walk
+ * of the block map stops at a fatal signal (EINTR, which the killed caller
+ * never sees).  The kill lands while the caller waits for i_rwsem, which a
+ * write(2) stalled on a userfaultfd page holds, so the caller then runs the
+ * whole call with SIGKILL pending.  The control: the same caller, not
+ * killed, makes the file static.
+ */
+TEST_F(daxfile, killed_caller_leaves_file_normal)
+{
+	const char *why;
+	int status;
+
+	status = enable_behind_blocked_write(self->file, 0, &why);
+	if (status == -2)
+		SKIP(return, "%s", why);
+	ASSERT_LE(0, status) TH_LOG("control: %s", why);
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status)) TH_LOG("control: enable failed: %s",
+						 strerror(WEXITSTATUS(status)));
+	ASSERT_EQ(DAXCTL_F_STATIC, daxctl(self->file, DAXCTL_F_GET, 0));
+	ASSERT_EQ(0, daxctl(self->file, 0, 0));
+
+	status = enable_behind_blocked_write(self->file, 1, &why);
+	ASSERT_LE(0, status) TH_LOG("%s", why);
+	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	EXPECT_EQ(0, daxctl(self->file, DAXCTL_F_GET, 0));
+	/* Not frozen either: the block map may change again. */
+	EXPECT_EQ(0, truncate(self->file, 2 * SZ_1M));
+}
+
+/*
+ * Finds the bad-block list of the disk @dev is on, and the first sector of
+ * @dev on that disk.  Returns 0, or -1 if there is none.
+ */
+static int disk_badblocks(const char *dev, char *bb, size_t len, unsigned long long *start)
+{
+	const char *name = strrchr(dev, '/') ? strrchr(dev, '/') + 1 : dev;
+	char path[PATH_MAX];
+	FILE *f;
+
+	*start = 0;
+	snprintf(path, sizeof(path), "/sys/class/block/%s/start", name);
+	f = fopen(path, "r");
+	if (f) {
+		/* A partition: the list is its disk's. */
+		if (fscanf(f, "%llu", start) != 1)
+			*start = 0;
+		fclose(f);
+		snprintf(bb, len, "/sys/class/block/%s/../badblocks", name);
+	} else {
+		snprintf(bb, len, "/sys/class/block/%s/badblocks", name);
+	}
+	return access(bb, W_OK) ? -1 : 0;
+}
+
+/* The first byte of @path's first extent on its device, or -1. */
+static long long first_physical(const char *path)
+{
+	struct {
+		struct fiemap fm;
+		struct fiemap_extent fe;
+	} m = { .fm = { .fm_length = ~0ULL, .fm_flags = FIEMAP_FLAG_SYNC, .fm_extent_count = 1 } };
+	int fd = open(path, O_RDONLY);
+	int ret;
+
+	if (fd < 0)
+		return -1;
+	ret = ioctl(fd, FS_IOC_FIEMAP, &m.fm);
+	close(fd);
+	if (ret || m.fm.fm_mapped_extents != 1 || m.fe.fe_logical)
+		return -1;
+	return m.fe.fe_physical;
+}
+
+/*
+ * A media error in the file, as the pmem driver's bad-block list records a
+ * found one: dax_direct_access() refuses the page, so enable gives EIO and
+ * changes nothing.  A page-aligned write(2) over it (DAX's recovery write)
+ * clears the error, after which enable succeeds.
+ */
+TEST_F(daxfile, enable_over_media_error_is_eio)
+{
+	static char zero[4096];
+	unsigned long long start, sector;
+	char bb[PATH_MAX], list[256] = "";
+	long long phys;
+	int fd, bbfd;
+
+	if (disk_badblocks(dax_dev(), bb, sizeof(bb), &start))
+		SKIP(return, "no writable bad-block list for %s", dax_dev());
+	phys = first_physical(self->file);
+	ASSERT_LE(0, phys);
+	sector = start + phys / 512;
+	fd = open(self->file, O_RDWR);
+	ASSERT_LE(0, fd);
+	bbfd = open(bb, O_RDWR);
+	ASSERT_LE(0, bbfd);
+	ASSERT_LT(0, dprintf(bbfd, "%llu 8\n", sector));
+	/* From here on, EXPECT only: the write below must always clear the page. */
+	EXPECT_EQ(-1, daxctl(self->file, DAXCTL_F_STATIC, 0));
+	EXPECT_EQ(EIO, errno);
+	EXPECT_EQ(0, daxctl(self->file, DAXCTL_F_GET, 0));
+	EXPECT_EQ((ssize_t)sizeof(zero), pwrite(fd, zero, sizeof(zero), 0));
+	EXPECT_EQ(0, pread(bbfd, list, sizeof(list) - 1, 0)) TH_LOG("still bad: %s", list);
+	close(bbfd);
+	close(fd);
+	EXPECT_EQ(0, daxctl(self->file, DAXCTL_F_STATIC, 0));
+}
+
+/* Where a fault-injection attribute of debugfs is, and what it was. */
+struct fault_knob {
+	const char *file;
+	const char *value;
+	char old[16];
+};
+
+static struct fault_knob fault_knobs[] = {
+	/* Fail sleeping and order-0 allocations too, without a stack dump each. */
+	{ .file = "failslab/ignore-gfp-wait", .value = "N" },
+	{ .file = "failslab/verbose", .value = "0" },
+	{ .file = "fail_page_alloc/ignore-gfp-wait", .value = "N" },
+	{ .file = "fail_page_alloc/min-order", .value = "0" },
+	{ .file = "fail_page_alloc/verbose", .value = "0" },
+	{ .file = "fail_usercopy/verbose", .value = "0" },
+};
+
+/* Sets (@set) or restores the knobs; returns 0 or -1. */
+static int fault_knobs_apply(int set)
+{
+	char path[128];
+	unsigned int i;
+	int fd, n, ret = 0;
+
+	for (i = 0; i < ARRAY_SIZE(fault_knobs); i++) {
+		struct fault_knob *k = &fault_knobs[i];
+		const char *v = set ? k->value : k->old;
+
+		snprintf(path, sizeof(path), "/sys/kernel/debug/%s", k->file);
+		/* Some of these files cannot seek: one open to read, one to write. */
+		if (set) {
+			fd = open(path, O_RDONLY);
+			if (fd < 0)
+				return -1;
+			n = read(fd, k->old, sizeof(k->old) - 1);
+			k->old[n > 0 ? n : 0] = '\0';
+			close(fd);
+		}
+		fd = open(path, O_WRONLY);
+		if (fd < 0 || write(fd, v, strlen(v)) < 0)
+			ret = -1;
+		if (fd >= 0)
+			close(fd);
+	}
+	return ret;
+}
+
+/* Arms the @n-th fault site of this thread (0 disarms); returns 0 or -1. */
+static int fail_nth_arm(int fd, int n)
+{
+	char buf[16];
+	int len = snprintf(buf, sizeof(buf), "%d", n);
+
+	if (pwrite(fd, buf, len, 0) == len)
+		return 0;
+	/*
+	 * Disarming copies from user space, a fault site itself: when the
+	 * call left one site to go, this copy used it up.
+	 */
+	return !n && errno == EFAULT && pwrite(fd, buf, len, 0) == len ? 0 : -1;
+}
+
+/* Returns 1 if the armed fault fired, 0 if not, -1 on error. */
+static int fail_nth_fired(int fd)
+{
+	char buf[16] = "";
+
+	/* EFAULT: one site was left, and this read's copy out used it. */
+	if (pread(fd, buf, sizeof(buf) - 1, 0) < 0)
+		return errno == EFAULT ? 0 : -1;
+	return atoi(buf) == 0;
+}
+
+/*
+ * Out of memory: every fault site an enable reaches (each slab and page
+ * allocation, and each user copy) is failed in turn through
+ * /proc/thread-self/fail-nth.  A failed allocation gives ENOMEM, a failed
+ * copy of the path EFAULT, and neither changes the file; a site whose
+ * failure the kernel tolerates lets the call succeed.  At least one site
+ * must give ENOMEM, and the count ends when the call runs out of sites.
+ */
+TEST_F(daxfile, enable_with_each_allocation_failed_is_enomem)
+{
+	int fd, n, fired, e, enomem = 0, efault = 0, tolerated = 0, other = 0;
+	long r;
+
+	fd = open("/proc/thread-self/fail-nth", O_RDWR);
+	if (fd < 0)
+		SKIP(return, "no /proc/thread-self/fail-nth (CONFIG_FAULT_INJECTION=n?)");
+	if (fault_knobs_apply(1)) {
+		fault_knobs_apply(0);
+		close(fd);
+		SKIP(return, "no fault-injection knobs in /sys/kernel/debug (%s)",
+		     "CONFIG_FAILSLAB, CONFIG_FAIL_PAGE_ALLOC, CONFIG_FAULT_INJECTION_DEBUG_FS?");
+	}
+	for (n = 1; n < 10000; n++) {
+		if (fail_nth_arm(fd, n)) {
+			other++;
+			TH_LOG("cannot arm site %d: %s", n, strerror(errno));
+			break;
+		}
+		r = daxctl(self->file, DAXCTL_F_STATIC, 0);
+		e = errno;
+		fired = fail_nth_fired(fd);
+		if (fail_nth_arm(fd, 0) || fired < 0) {
+			other++;
+			TH_LOG("cannot read or disarm fail-nth at site %d", n);
+			break;
+		}
+		if (!fired) {
+			/* Fewer than n sites: the call ran uninjected. */
+			EXPECT_EQ(0, r) TH_LOG("uninjected enable: %s", strerror(e));
+			break;
+		}
+		if (r == 0) {
+			tolerated++;
+			EXPECT_EQ(DAXCTL_F_STATIC, daxctl(self->file, DAXCTL_F_GET, 0));
+			EXPECT_EQ(0, daxctl(self->file, 0, 0));
+			continue;
+		}
+		if (e == ENOMEM) {
+			enomem++;
+		} else if (e == EFAULT) {
+			efault++;
+		} else {
+			other++;
+			TH_LOG("site %d: %s", n, strerror(e));
+		}
+		EXPECT_EQ(0, daxctl(self->file, DAXCTL_F_GET, 0));
+	}
+	EXPECT_EQ(0, fault_knobs_apply(0));
+	close(fd);
+	TH_LOG("%d sites failed in turn: %d ENOMEM, %d EFAULT, %d tolerated, %d other",
+	       n - 1, enomem, efault, tolerated, other);
+	EXPECT_GT(10000, n);
+	EXPECT_EQ(DAXCTL_F_STATIC, daxctl(self->file, DAXCTL_F_GET, 0));
+	EXPECT_LT(0, enomem);
+	EXPECT_EQ(0, other);
+}
+
+/*
+ * A DAX device that is not synchronous (virtio-pmem: there only fsync()
+ * makes stores durable) cannot hold static-dax files: enable gives
+ * EOPNOTSUPP and changes nothing.  Needs a second DAX filesystem, on such a
+ * device, mounted at $DAXFILE_ASYNC_MNT (default /mnt/async-dax).
+ */
+TEST_F(daxfile, enable_on_non_synchronous_dax_is_eopnotsupp)
+{
+	const char *mnt = getenv("DAXFILE_ASYNC_MNT") ?: "/mnt/async-dax";
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/daxfile-async.%d", mnt, getpid());
+	if (make_written(path, 4 * SZ_1M)) {
+		unlink(path);
+		SKIP(return, "cannot write in %s: mount DAX on virtio-pmem there", mnt);
+	}
+	if (is_dax(path) != 1) {
+		unlink(path);
+		SKIP(return, "%s is not a DAX filesystem", mnt);
+	}
+	EXPECT_EQ(-1, daxctl(path, DAXCTL_F_STATIC, 0));
+	EXPECT_EQ(EOPNOTSUPP, errno);
+	EXPECT_EQ(0, daxctl(path, DAXCTL_F_GET, 0));
+	EXPECT_EQ(0, truncate(path, SZ_1M));
+	EXPECT_EQ(0, unlink(path));
 }
 
 static int enable_without_cap(void *path)
