@@ -688,7 +688,10 @@ pub unsafe extern "C" fn daxfile_ctl(path: *const c_char, flags: c_int, align: c
 mod tests {
     use super::*;
     use kernel::{
-        error::from_err_ptr,
+        error::{
+            from_err_ptr,
+            to_result, //
+        },
         str::CStrExt, //
     };
 
@@ -1086,8 +1089,9 @@ mod tests {
     }
 
     // The cases below run on real kernel objects: an unlinked shmem file, as tmpfs makes them for
-    // the kernel's own use, and the root directory the test's kernel thread sees (an empty,
-    // read-only nullfs in which nothing can be created).
+    // the kernel's own use, the root directory the test's kernel thread sees (an empty, read-only
+    // nullfs in which nothing can be created), and files made by path on a tmpfs of the test's
+    // own.
 
     /// An unlinked regular file of 8 KiB on the kernel's internal tmpfs mount; nothing is left
     /// behind, it is freed after its last close.
@@ -1172,6 +1176,89 @@ mod tests {
         let found = file.reopen(OpenFlags::PATH)?;
         let again = found.reopen(OpenFlags::RDWR)?;
         assert!(core::ptr::eq(again.inode(), file.inode()));
+        Ok(())
+    }
+
+    /// A tmpfs mounted for the test alone, made the working directory of the test's kernel thread,
+    /// whose `fs_struct` is unshared first so that no other kernel thread sees the change.
+    /// Dropping it moves the working directory back to the root and drops the mount.
+    struct TmpfsCwd(*mut bindings::vfsmount);
+
+    impl TmpfsCwd {
+        fn new() -> Result<Self> {
+            // SAFETY: Called from the test's kernel thread, which exits after the test: the copy
+            // of the `fs_struct` it gets is freed then.
+            to_result(unsafe { bindings::unshare_fs_struct() })?;
+            // SAFETY: The name is a NUL-terminated string.
+            let ty = unsafe { bindings::get_fs_type(c"tmpfs".as_char_ptr()) };
+            if ty.is_null() {
+                return Err(ENODEV);
+            }
+            // SAFETY: `ty` is a filesystem type that `get_fs_type` took a reference to.
+            let mnt = unsafe { bindings::kern_mount(ty) };
+            // SAFETY: The reference `get_fs_type` took; a mount holds its own.
+            unsafe { bindings::put_filesystem(ty) };
+            let mnt = from_err_ptr(mnt)?;
+            // SAFETY: `kern_mount` returned a valid mount, which holds its root dentry.
+            let dentry = unsafe { (*mnt).mnt_root };
+            let root = bindings::path { mnt, dentry };
+            // SAFETY: The current task's `fs_struct` is its own after the unshare, and `root` is a
+            // valid path; `set_fs_pwd` takes its own references to it.
+            unsafe { bindings::set_fs_pwd((*current!().as_ptr()).fs, &root) };
+            Ok(Self(mnt))
+        }
+    }
+
+    impl Drop for TmpfsCwd {
+        fn drop(&mut self) {
+            // SAFETY: The current task is the one that made `self`, and its `fs_struct` is its
+            // own: nothing changes its root meanwhile, so a copy of the root path is valid for
+            // `set_fs_pwd`, which takes its own references. `self.0` is the mount `kern_mount`
+            // returned; files still open on it keep it alive until their last `fput`.
+            unsafe {
+                let fs = (*current!().as_ptr()).fs;
+                let root = (*fs).root;
+                bindings::set_fs_pwd(fs, &root);
+                bindings::kern_unmount(self.0);
+            }
+        }
+    }
+
+    #[test]
+    fn open_by_path_on_a_tmpfs_file() -> Result {
+        let _cwd = TmpfsCwd::new()?;
+        let name = Filename::from_kernel(c"file")?;
+        let create = OpenFlags::RDWR | OpenFlags::CREAT | OpenFlags::EXCL;
+        let created = File::open(&name, create, 0o600)?;
+        let inode = created.inode();
+        assert!(inode.is_reg());
+        assert_eq!(inode.nlink(), 1);
+        assert_eq!(inode.size(), 0);
+        assert_eq!(File::open(&name, create, 0o600).err(), Some(EEXIST));
+        // What `daxctl()` does: an `O_PATH` lookup, then a real open of what it found.
+        let found = File::open(&name, OpenFlags::PATH, 0)?;
+        assert!(core::ptr::eq(found.inode(), inode));
+        let file = found.reopen(OpenFlags::RDWR)?;
+        assert!(core::ptr::eq(file.inode(), inode));
+        assert_eq!(enable(&found, &file, PAGE as u64), Err(EINVAL));
+        assert!(!inode.is_daxfile());
+        {
+            let guard = file.inode().lock();
+            assert!(core::ptr::eq(guard.inode(), inode));
+            assert!(!file.can_report_extents());
+        }
+        // The directory it is in, by a relative path.
+        let dir = File::open(
+            &Filename::from_kernel(c".")?,
+            OpenFlags::RDONLY | OpenFlags::DIRECTORY,
+            0,
+        )?;
+        assert!(dir.inode().is_dir());
+        assert_eq!(dir.reopen(OpenFlags::RDWR).err(), Some(EISDIR));
+        assert_eq!(
+            File::open(&Filename::from_kernel(c"file/x")?, OpenFlags::PATH, 0).err(),
+            Some(ENOTDIR)
+        );
         Ok(())
     }
 
