@@ -1117,6 +1117,55 @@ TEST_F(daxfile, enable_with_each_allocation_failed_is_enomem)
 	EXPECT_EQ(0, other);
 }
 
+/* Returns 1 if the kernel command line skips daxctl()'s initcall, 0 if not, -1 on error. */
+static int daxfile_initcall_skipped(void)
+{
+	char cmdline[4096], *tok, *save, *name, *save2;
+	ssize_t n;
+	int fd;
+
+	fd = open("/proc/cmdline", O_RDONLY);
+	if (fd < 0)
+		return -1;
+	n = read(fd, cmdline, sizeof(cmdline) - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	cmdline[n] = '\0';
+	for (tok = strtok_r(cmdline, " \n", &save); tok; tok = strtok_r(NULL, " \n", &save)) {
+		if (strncmp(tok, "initcall_blacklist=", 19))
+			continue;
+		for (name = strtok_r(tok + 19, ",", &save2); name; name = strtok_r(NULL, ",", &save2))
+			if (!strcmp(name, "daxfile_setup"))
+				return 1;
+	}
+	return 0;
+}
+
+/*
+ * A boot that skips daxctl()'s initcall (initcall_blacklist=daxfile_setup)
+ * never sets up the list of static-dax files: every call, GET included, is
+ * ENOSYS, and the file is left as it was.  Needs that boot, so it skips on
+ * any other, where the other tests run (and skip on this one).
+ */
+TEST(skipped_initcall_is_enosys)
+{
+	char path[PATH_MAX];
+
+	if (daxfile_initcall_skipped() != 1)
+		SKIP(return, "daxctl() is on: boot with initcall_blacklist=daxfile_setup");
+	snprintf(path, sizeof(path), "%s/daxfile-enosys.%d", dax_mnt(), getpid());
+	ASSERT_EQ(0, make_written(path, SZ_1M));
+	EXPECT_EQ(-1, daxctl(path, DAXCTL_F_GET, 0));
+	EXPECT_EQ(ENOSYS, errno);
+	EXPECT_EQ(-1, daxctl(path, DAXCTL_F_STATIC, 0));
+	EXPECT_EQ(ENOSYS, errno);
+	EXPECT_EQ(-1, daxctl(path, 0, 0));
+	EXPECT_EQ(ENOSYS, errno);
+	EXPECT_EQ(0, truncate(path, 4096));
+	EXPECT_EQ(0, unlink(path));
+}
+
 /*
  * A DAX device that is not synchronous (virtio-pmem: there only fsync()
  * makes stores durable) cannot hold static-dax files: enable gives
