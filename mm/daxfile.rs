@@ -1181,13 +1181,16 @@ mod tests {
 
     /// A tmpfs mounted for the test alone, made the working directory of the test's kernel thread,
     /// whose `fs_struct` is unshared first so that no other kernel thread sees the change.
-    /// Dropping it moves the working directory back to the root and drops the mount.
+    ///
+    /// The thread exits after the test, which frees its `fs_struct` and so drops the working
+    /// directory; dropping this drops the mount's long-term reference. A failed assertion ends
+    /// the thread without running `Drop`, so a failing test leaks the mount.
     struct TmpfsCwd(*mut bindings::vfsmount);
 
     impl TmpfsCwd {
         fn new() -> Result<Self> {
-            // SAFETY: Called from the test's kernel thread, which exits after the test: the copy
-            // of the `fs_struct` it gets is freed then.
+            // SAFETY: Called from the test's kernel thread; it gets its own copy of its real
+            // `fs_struct` (not an override), which is freed when it exits.
             to_result(unsafe { bindings::unshare_fs_struct() })?;
             // SAFETY: The name is a NUL-terminated string.
             let ty = unsafe { bindings::get_fs_type(c"tmpfs".as_char_ptr()) };
@@ -1202,8 +1205,9 @@ mod tests {
             // SAFETY: `kern_mount` returned a valid mount, which holds its root dentry.
             let dentry = unsafe { (*mnt).mnt_root };
             let root = bindings::path { mnt, dentry };
-            // SAFETY: The current task's `fs_struct` is its own after the unshare, and `root` is a
-            // valid path; `set_fs_pwd` takes its own references to it.
+            // SAFETY: The current task's `fs_struct` is the one it unshared above (no override is
+            // in effect in a KUnit case), and `root` is a valid path; `set_fs_pwd` takes its own
+            // references to it.
             unsafe { bindings::set_fs_pwd((*current!().as_ptr()).fs, &root) };
             Ok(Self(mnt))
         }
@@ -1211,16 +1215,10 @@ mod tests {
 
     impl Drop for TmpfsCwd {
         fn drop(&mut self) {
-            // SAFETY: The current task is the one that made `self`, and its `fs_struct` is its
-            // own: nothing changes its root meanwhile, so a copy of the root path is valid for
-            // `set_fs_pwd`, which takes its own references. `self.0` is the mount `kern_mount`
-            // returned; files still open on it keep it alive until their last `fput`.
-            unsafe {
-                let fs = (*current!().as_ptr()).fs;
-                let root = (*fs).root;
-                bindings::set_fs_pwd(fs, &root);
-                bindings::kern_unmount(self.0);
-            }
+            // SAFETY: `self.0` is the mount `kern_mount` returned, released once, here. The
+            // working directory and files still open on it hold references of their own, which
+            // keep it alive until the thread exits and their last `fput`.
+            unsafe { bindings::kern_unmount(self.0) };
         }
     }
 

@@ -784,11 +784,17 @@ static int enable_behind_blocked_write(const char *path, int kill_it, const char
 	pid_t pid;
 
 	*why = NULL;
-	if (pipe(go))
-		return *why = "pipe", -1;
+	if (pipe(go)) {
+		*why = "pipe";
+		return -1;
+	}
 	pid = fork();
-	if (pid < 0)
-		return *why = "fork", -1;
+	if (pid < 0) {
+		*why = "fork";
+		close(go[0]);
+		close(go[1]);
+		return -1;
+	}
 	if (pid == 0) {
 		char c;
 
@@ -843,8 +849,13 @@ static int enable_behind_blocked_write(const char *path, int kill_it, const char
 	status = 0;
 out_resolve:
 	zero.range = reg.range;
-	if (ioctl(uffd, UFFDIO_ZEROPAGE, &zero) && !*why)
-		*why = "UFFDIO_ZEROPAGE";
+	if (ioctl(uffd, UFFDIO_ZEROPAGE, &zero)) {
+		if (!*why)
+			*why = "UFFDIO_ZEROPAGE";
+		/* Releasing the userfaultfd fails the stalled copy instead. */
+		close(uffd);
+		uffd = -1;
+	}
 	if (started) {
 		pthread_join(writer, NULL);
 		if (w.ret != page && !*why)
@@ -855,7 +866,8 @@ out_uffd:
 		close(w.fd);
 	if (w.buf != MAP_FAILED)
 		munmap(w.buf, page);
-	close(uffd);
+	if (uffd >= 0)
+		close(uffd);
 out_child:
 	close(go[1]);
 	if (*why)
@@ -950,7 +962,8 @@ static long long first_physical(const char *path)
  */
 TEST_F(daxfile, enable_over_media_error_is_eio)
 {
-	static char zero[4096];
+	static char zero[1 << 16];
+	long page = getpagesize();
 	unsigned long long start, sector;
 	char bb[PATH_MAX], list[256] = "";
 	long long phys;
@@ -965,12 +978,14 @@ TEST_F(daxfile, enable_over_media_error_is_eio)
 	ASSERT_LE(0, fd);
 	bbfd = open(bb, O_RDWR);
 	ASSERT_LE(0, bbfd);
-	ASSERT_LT(0, dprintf(bbfd, "%llu 8\n", sector));
+	ASSERT_GE((long)sizeof(zero), page);
+	/* One page: a recovery write must cover whole pages. */
+	ASSERT_LT(0, dprintf(bbfd, "%llu %ld\n", sector, page / 512));
 	/* From here on, EXPECT only: the write below must always clear the page. */
 	EXPECT_EQ(-1, daxctl(self->file, DAXCTL_F_STATIC, 0));
 	EXPECT_EQ(EIO, errno);
 	EXPECT_EQ(0, daxctl(self->file, DAXCTL_F_GET, 0));
-	EXPECT_EQ((ssize_t)sizeof(zero), pwrite(fd, zero, sizeof(zero), 0));
+	EXPECT_EQ(page, pwrite(fd, zero, page, 0));
 	EXPECT_EQ(0, pread(bbfd, list, sizeof(list) - 1, 0)) TH_LOG("still bad: %s", list);
 	close(bbfd);
 	close(fd);
@@ -1190,6 +1205,8 @@ TEST_F(daxfile, enable_on_non_synchronous_dax_is_eopnotsupp)
 	EXPECT_EQ(EOPNOTSUPP, errno);
 	EXPECT_EQ(0, daxctl(path, DAXCTL_F_GET, 0));
 	EXPECT_EQ(0, truncate(path, SZ_1M));
+	/* Were it static, the list would keep that filesystem mounted. */
+	daxctl(path, 0, 0);
 	EXPECT_EQ(0, unlink(path));
 }
 
