@@ -440,8 +440,9 @@ impl LocalFile {
         // SAFETY: The file is valid because the shared reference guarantees a nonzero refcount,
         // and `f_inode` is set at open time and never changes.
         let inode = unsafe { (*self.as_ptr()).f_inode };
-        // SAFETY: An open file holds a reference to its dentry, which pins the inode for as long
-        // as the file, and so the returned reference, lives.
+        // SAFETY: An open file holds a reference to its dentry, which pins the inode, and to its
+        // mount, which keeps the superblock active, for as long as the file, and so the returned
+        // reference, lives.
         unsafe { Inode::from_raw(inode) }
     }
 
