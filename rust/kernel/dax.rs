@@ -30,6 +30,78 @@ use core::ptr;
 ///
 /// Instances of this type are only created through references that keep the underlying
 /// `struct dax_device` allocated for the lifetime of the reference.
+///
+/// # Examples
+///
+/// A device made here, whose driver maps page `n` at pfn `0x1000 + n` and has four pages; a
+/// filesystem's comes with each extent it reports ([`Extent::dax_device`]).
+///
+/// ```
+/// use kernel::{
+///     bindings,
+///     dax::Device,
+///     error::from_err_ptr,
+///     ffi::{
+///         c_int,
+///         c_long,
+///         c_ulong,
+///         c_void, //
+///     },
+///     prelude::*, //
+/// };
+///
+/// /// # Safety
+/// ///
+/// /// `pfn` must be valid for a write, as `dax_direct_access()` passes it.
+/// unsafe extern "C" fn direct_access(
+///     _dev: *mut bindings::dax_device,
+///     pgoff: c_ulong,
+///     nr_pages: c_long,
+///     _mode: bindings::dax_access_mode,
+///     _kaddr: *mut *mut c_void,
+///     pfn: *mut c_ulong,
+/// ) -> c_long {
+///     // SAFETY: `dax_direct_access()` passes a valid location for the pfn.
+///     unsafe { *pfn = 0x1000 + pgoff };
+///     nr_pages.min(4 - pgoff.min(4) as c_long)
+/// }
+///
+/// extern "C" fn zero_page_range(
+///     _dev: *mut bindings::dax_device,
+///     _pgoff: c_ulong,
+///     _nr_pages: usize,
+/// ) -> c_int {
+///     0
+/// }
+///
+/// static OPS: bindings::dax_operations = bindings::dax_operations {
+///     direct_access: Some(direct_access),
+///     zero_page_range: Some(zero_page_range),
+///     recovery_write: None,
+/// };
+///
+/// // SAFETY: `OPS` lives forever and has the `zero_page_range` that `alloc_dax()` requires.
+/// let Ok(ptr) = from_err_ptr(unsafe { bindings::alloc_dax(core::ptr::null_mut(), &OPS) }) else {
+///     // A kernel without DAX support.
+///     return Ok(());
+/// };
+/// // SAFETY: `alloc_dax()` returned a device that stays allocated until `put_dax()` below,
+/// // after the last use of `dev`.
+/// let dev = unsafe { Device::from_raw(ptr) };
+/// assert!(!dev.is_synchronous());
+/// assert_eq!(dev.pfn(1, 8), Ok((0x1001, 3)));
+/// assert_eq!(dev.pfn(0, 0), Err(EIO));
+/// assert_eq!(dev.pfn(4, 1), Err(ERANGE));
+/// // SAFETY: The device is valid, and nothing else uses it.
+/// unsafe { bindings::set_dax_synchronous(ptr) };
+/// assert!(dev.is_synchronous());
+/// // SAFETY: The device is valid, and nothing else uses it; once dead, it refuses access.
+/// unsafe { bindings::kill_dax(ptr) };
+/// assert_eq!(dev.pfn(0, 1), Err(ENXIO));
+/// // SAFETY: The reference `alloc_dax()` returned; `dev` is not used after this.
+/// unsafe { bindings::put_dax(ptr) };
+/// # Ok::<(), Error>(())
+/// ```
 #[repr(transparent)]
 pub struct Device(Opaque<bindings::dax_device>);
 
