@@ -52,7 +52,7 @@ use core::ptr;
 ///
 /// /// # Safety
 /// ///
-/// /// `pfn` must be valid for a write, as `dax_direct_access()` passes it.
+/// /// `pfn` must be NULL or valid for a write, as the callers of `dax_direct_access()` pass it.
 /// unsafe extern "C" fn direct_access(
 ///     _dev: *mut bindings::dax_device,
 ///     pgoff: c_ulong,
@@ -61,8 +61,10 @@ use core::ptr;
 ///     _kaddr: *mut *mut c_void,
 ///     pfn: *mut c_ulong,
 /// ) -> c_long {
-///     // SAFETY: `dax_direct_access()` passes a valid location for the pfn.
-///     unsafe { *pfn = 0x1000 + pgoff };
+///     if !pfn.is_null() {
+///         // SAFETY: The caller passes NULL or a valid location for the pfn.
+///         unsafe { *pfn = 0x1000 + pgoff };
+///     }
 ///     nr_pages.min(4 - pgoff.min(4) as c_long)
 /// }
 ///
@@ -81,24 +83,26 @@ use core::ptr;
 /// };
 ///
 /// // SAFETY: `OPS` lives forever and has the `zero_page_range` that `alloc_dax()` requires.
-/// let Ok(ptr) = from_err_ptr(unsafe { bindings::alloc_dax(core::ptr::null_mut(), &OPS) }) else {
-///     // A kernel without DAX support.
-///     return Ok(());
+/// let ptr = match from_err_ptr(unsafe { bindings::alloc_dax(core::ptr::null_mut(), &OPS) }) {
+///     // A CPU whose data cache is virtually aliased: no DAX with kernel mappings.
+///     Err(e) if e == EOPNOTSUPP => return Ok(()),
+///     r => r?,
 /// };
-/// // SAFETY: `alloc_dax()` returned a device that stays allocated until `put_dax()` below,
-/// // after the last use of `dev`.
-/// let dev = unsafe { Device::from_raw(ptr) };
-/// assert!(!dev.is_synchronous());
-/// assert_eq!(dev.pfn(1, 8), Ok((0x1001, 3)));
-/// assert_eq!(dev.pfn(0, 0), Err(EIO));
-/// assert_eq!(dev.pfn(4, 1), Err(ERANGE));
-/// // SAFETY: The device is valid, and nothing else uses it.
-/// unsafe { bindings::set_dax_synchronous(ptr) };
-/// assert!(dev.is_synchronous());
-/// // SAFETY: The device is valid, and nothing else uses it; once dead, it refuses access.
-/// unsafe { bindings::kill_dax(ptr) };
-/// assert_eq!(dev.pfn(0, 1), Err(ENXIO));
-/// // SAFETY: The reference `alloc_dax()` returned; `dev` is not used after this.
+/// {
+///     // SAFETY: `alloc_dax()` returned a device that stays allocated until `put_dax()` below,
+///     // after this block, where `dev` ends.
+///     let dev = unsafe { Device::from_raw(ptr) };
+///     assert_eq!(dev.pfn(1, 8), Ok((0x1001, 3)));
+///     assert_eq!(dev.pfn(0, 0), Err(EIO));
+///     assert_eq!(dev.pfn(4, 1), Err(ERANGE));
+///     // SAFETY: The device is valid, and nothing else uses it.
+///     unsafe { bindings::set_dax_synchronous(ptr) };
+///     assert!(dev.is_synchronous());
+///     // SAFETY: The device is valid, and nothing else uses it; once dead, it refuses access.
+///     unsafe { bindings::kill_dax(ptr) };
+///     assert_eq!(dev.pfn(0, 1), Err(ENXIO));
+/// }
+/// // SAFETY: The reference `alloc_dax()` returned; nothing uses the device after this.
 /// unsafe { bindings::put_dax(ptr) };
 /// # Ok::<(), Error>(())
 /// ```
